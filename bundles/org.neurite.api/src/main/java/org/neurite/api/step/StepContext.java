@@ -1,0 +1,39 @@
+package org.neurite.api.step;
+
+import org.neurite.api.backend.TensorBackend;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * What the engine gives a running step: its resolved parameters and inputs, the tensor backend,
+ * progress reporting, metrics, and cancellation.
+ */
+@ProviderType
+public interface StepContext {
+
+  /** The id of this step within its workflow. */
+  String stepId();
+
+  /**
+   * A parameter's value, converted to {@code type} ({@code String}, {@code Long}, {@code Double},
+   * {@code Boolean}, {@code java.nio.file.Path}, {@code java.util.List}).
+   */
+  <T> T param(String name, Class<T> type);
+
+  /** An input bound to an earlier step's output. */
+  <T> T input(String name, Class<T> type);
+
+  /** The device this run computes on, as named by the run's {@code device} parameter. */
+  String device();
+
+  /** The tensor backend; open scopes with {@code backend().newScope(device())}. */
+  TensorBackend backend();
+
+  /** Starts reporting progress of a long piece of work with {@code total} units. */
+  Progress progress(String label, long total);
+
+  /** Records a metric of this step (recorded in provenance and shown in reports). */
+  void metric(String name, String group, double value);
+
+  /** True once the user cancelled the run; a long step checks this and stops early. */
+  boolean cancelled();
+}

@@ -1,0 +1,120 @@
+package org.neurite.backend.djl.internal;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.neurite.api.NeuriteException;
+import org.neurite.api.backend.DeviceInfo;
+import org.neurite.api.backend.TensorBackend;
+import org.neurite.djl.DjlRuntime;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+
+/**
+ * {@link TensorBackend} on DJL's PyTorch engine. Scopes are sub-managers of one root manager per
+ * backend, so anything not closed by its owner is still freed when the backend goes away, and
+ * {@link #openScopes()} shows it in the meantime.
+ */
+@Component(service = TensorBackend.class)
+public final class DjlTensorBackend implements TensorBackend {
+  private static final Pattern CUDA = Pattern.compile("(?:cuda|gpu)(?::(\\d+))?");
+
+  private final Engine engine;
+  private final NDManager root;
+  private final Set<NDManager> scopes = Collections.newSetFromMap(new WeakHashMap<>());
+
+  @Activate
+  public DjlTensorBackend() throws Exception {
+    this(DjlRuntime.withDjlClassLoader(() -> Engine.getEngine("PyTorch")));
+  }
+
+  DjlTensorBackend(Engine engine) {
+    this.engine = engine;
+    this.root = engine.newBaseManager(Device.cpu());
+    this.root.setName("neurite-backend");
+  }
+
+  @Deactivate
+  void close() {
+    root.close();
+  }
+
+  @Override
+  public String engineName() {
+    return engine.getEngineName();
+  }
+
+  @Override
+  public String engineVersion() {
+    return engine.getVersion();
+  }
+
+  @Override
+  public String djlVersion() {
+    return Engine.getDjlVersion();
+  }
+
+  @Override
+  public List<DeviceInfo> devices() {
+    List<DeviceInfo> devices = new ArrayList<>();
+    devices.add(new DeviceInfo("cpu", "cpu",
+        Runtime.getRuntime().availableProcessors() + " cores, " + engineName() + " " + engineVersion()));
+    for (int i = 0; i < engine.getGpuCount(); i++) {
+      devices.add(new DeviceInfo("cuda:" + i, "gpu", "CUDA device " + i));
+    }
+    return devices;
+  }
+
+  @Override
+  public Device device(String spec) {
+    String name = spec == null ? "" : spec.trim().toLowerCase(java.util.Locale.ROOT);
+    if (name.equals("cpu")) {
+      return Device.cpu();
+    }
+    Matcher cuda = CUDA.matcher(name);
+    if (!cuda.matches()) {
+      throw new NeuriteException("Unknown device '" + spec + "'. Name a device as cpu or cuda:N;"
+          + " available here: " + deviceIds() + ".");
+    }
+    int index = cuda.group(1) == null ? 0 : Integer.parseInt(cuda.group(1));
+    int gpus = engine.getGpuCount();
+    if (index >= gpus) {
+      throw new NeuriteException("Device cuda:" + index + " is not available: " + engineName() + " "
+          + engineVersion() + " sees " + gpus + " GPU" + (gpus == 1 ? "" : "s")
+          + " on this machine (its CPU natives are loaded, or no NVIDIA driver is present)."
+          + " Available devices: " + deviceIds() + ". Run with device=cpu, or run on a machine"
+          + " with an NVIDIA GPU and Neurite's CUDA natives installed.");
+    }
+    return Device.gpu(index);
+  }
+
+  @Override
+  public NDManager newScope(String deviceSpec) {
+    Device device = device(deviceSpec);
+    NDManager scope = root.newSubManager(device);
+    synchronized (scopes) {
+      scopes.add(scope);
+    }
+    return scope;
+  }
+
+  @Override
+  public int openScopes() {
+    synchronized (scopes) {
+      scopes.removeIf(scope -> !scope.isOpen());
+      return scopes.size();
+    }
+  }
+
+  private String deviceIds() {
+    return String.join(", ", devices().stream().map(DeviceInfo::id).toList());
+  }
+}
