@@ -1,0 +1,192 @@
+package org.neurite.launcher;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.stream.Stream;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.launch.Framework;
+import org.osgi.framework.launch.FrameworkFactory;
+
+/**
+ * Boots Felix: a framework cache inside the workspace (one per concurrently running process, each
+ * guarded by a file lock), the distribution's bundles installed or updated from {@code bundles/},
+ * everything started, and the workspace's plugins/ given time to be installed by FileInstall.
+ */
+final class FrameworkBoot {
+  private static final Logger LOG = System.getLogger(FrameworkBoot.class.getName());
+  private static final int MAX_CACHES = 16;
+
+  private final Framework framework;
+  private final FileChannel lockChannel;
+
+  private FrameworkBoot(Framework framework, FileChannel lockChannel) {
+    this.framework = framework;
+    this.lockChannel = lockChannel;
+  }
+
+  static FrameworkBoot start(Map<String, String> properties, Path home, Path workspace) throws Exception {
+    Map<String, String> config = new HashMap<>(properties);
+    FileChannel lock = lockCache(workspace.resolve("cache"), config);
+    FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
+        .orElseThrow(() -> new LaunchException("No OSGi framework on the launcher's class path: the distribution's lib/ is incomplete."));
+    Framework framework = factory.newFramework(config);
+    framework.init();
+    FrameworkBoot boot = new FrameworkBoot(framework, lock);
+    List<Bundle> bundles = boot.installDistribution(home.resolve("bundles"));
+    framework.start();
+    boot.startAll(bundles);
+    boot.awaitPlugins(workspace.resolve("plugins"), 15_000);
+    return boot;
+  }
+
+  BundleContext context() {
+    return framework.getBundleContext();
+  }
+
+  /** Stops the framework and waits for it; the cache lock is released last. */
+  void stop() {
+    try {
+      framework.stop();
+      framework.waitForStop(20_000);
+    } catch (Exception e) {
+      LOG.log(Level.WARNING, "The OSGi framework did not stop cleanly", e);
+    } finally {
+      try {
+        lockChannel.close();
+      } catch (IOException ignored) {
+        // the lock goes with the process anyway
+      }
+    }
+  }
+
+  /** Picks the first cache folder no other live process holds; Felix has no lock of its own. */
+  private static FileChannel lockCache(Path cacheRoot, Map<String, String> config) throws IOException {
+    Files.createDirectories(cacheRoot);
+    for (int i = 0; i < MAX_CACHES; i++) {
+      Path lockFile = cacheRoot.resolve("felix-" + i + ".lock");
+      FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = channel.tryLock();
+      } catch (OverlappingFileLockException e) {
+        lock = null;
+      }
+      if (lock != null) {
+        config.put(Constants.FRAMEWORK_STORAGE, cacheRoot.resolve("felix-" + i).toString());
+        return channel;
+      }
+      channel.close();
+    }
+    throw new LaunchException(MAX_CACHES + " Neurite processes are already running on the workspace "
+        + cacheRoot.getParent() + "; wait for one to finish or use another --workspace.");
+  }
+
+  /** Installs new jars, updates changed ones, and removes bundles whose jar left the distribution. */
+  private List<Bundle> installDistribution(Path bundleDir) throws IOException, BundleException {
+    if (!Files.isDirectory(bundleDir)) {
+      throw new LaunchException("Missing " + bundleDir + ": the distribution is incomplete. Rebuild it with ./neurite.");
+    }
+    BundleContext context = framework.getBundleContext();
+    String prefix = bundleDir.toUri().toString();
+    Map<String, Bundle> installed = new HashMap<>();
+    for (Bundle bundle : context.getBundles()) {
+      if (bundle.getLocation().startsWith(prefix)) {
+        installed.put(bundle.getLocation(), bundle);
+      }
+    }
+    List<Bundle> result = new ArrayList<>();
+    List<Path> jars;
+    try (Stream<Path> files = Files.list(bundleDir)) {
+      jars = files.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
+    }
+    for (Path jar : jars) {
+      String location = jar.toUri().toString();
+      Bundle bundle = installed.remove(location);
+      if (bundle == null) {
+        try (InputStream in = Files.newInputStream(jar)) {
+          bundle = context.installBundle(location, in);
+        }
+      } else if (Files.getLastModifiedTime(jar).toMillis() > bundle.getLastModified()) {
+        try (InputStream in = Files.newInputStream(jar)) {
+          bundle.update(in);
+        }
+        LOG.log(Level.INFO, "Updated {0} from {1}", bundle.getSymbolicName(), jar);
+      }
+      result.add(bundle);
+    }
+    for (Bundle gone : installed.values()) {
+      LOG.log(Level.INFO, "Uninstalling {0}: its jar is no longer in {1}", gone.getSymbolicName(), bundleDir);
+      gone.uninstall();
+    }
+    return result;
+  }
+
+  private void startAll(List<Bundle> bundles) {
+    List<String> failures = new ArrayList<>();
+    for (Bundle bundle : bundles) {
+      if (bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
+        continue;
+      }
+      try {
+        bundle.start();
+      } catch (BundleException e) {
+        LOG.log(Level.ERROR, "Bundle " + bundle.getSymbolicName() + " " + bundle.getVersion() + " did not start", e);
+        failures.add(bundle.getSymbolicName() + ": " + e.getMessage());
+      }
+    }
+    if (!failures.isEmpty()) {
+      throw new LaunchException("Some bundles of the distribution did not start:\n  " + String.join("\n  ", failures)
+          + "\nThe log has the details; a rebuilt distribution (./neurite) usually fixes a stale one.");
+    }
+  }
+
+  /**
+   * FileInstall installs the jars of plugins/ from its own thread; a command that uses a plugin's
+   * step must not run before they are active. Waits until every jar there is an active bundle.
+   */
+  private void awaitPlugins(Path pluginDir, long timeoutMillis) throws IOException, InterruptedException {
+    if (!Files.isDirectory(pluginDir)) {
+      return;
+    }
+    List<String> expected;
+    try (Stream<Path> files = Files.list(pluginDir)) {
+      expected = files.filter(p -> p.toString().endsWith(".jar")).map(p -> p.getFileName().toString()).toList();
+    }
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    List<String> missing = expected;
+    while (!missing.isEmpty() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+      missing = expected.stream().filter(name -> !activeFrom(pluginDir, name)).toList();
+    }
+    if (!missing.isEmpty()) {
+      LOG.log(Level.WARNING, "Plugins not active after {0} s: {1}. See the log for why they did not start.",
+          timeoutMillis / 1000, missing);
+    }
+  }
+
+  private boolean activeFrom(Path pluginDir, String fileName) {
+    for (Bundle bundle : framework.getBundleContext().getBundles()) {
+      String location = bundle.getLocation();
+      if (location.endsWith("/" + fileName) && location.contains(pluginDir.getFileName().toString())) {
+        return bundle.getState() == Bundle.ACTIVE || bundle.getHeaders().get(Constants.FRAGMENT_HOST) != null;
+      }
+    }
+    return false;
+  }
+}
