@@ -47,6 +47,8 @@ final class GogoSession implements AutoCloseable {
     Class<?> sessionType = gogo.loadClass(SESSION);
     Object session = processorType.getMethod("createSession", InputStream.class, OutputStream.class, OutputStream.class)
         .invoke(processor, in, out, err);
+    // Neurite's commands win over same-named ones of other scopes (felix:info, gogo:...).
+    sessionType.getMethod("put", String.class, Object.class).invoke(session, "SCOPE", "neurite:*");
     return new GogoSession(session, sessionType);
   }
 

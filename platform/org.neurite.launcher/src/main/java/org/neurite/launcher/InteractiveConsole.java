@@ -1,6 +1,5 @@
 package org.neurite.launcher;
 
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import org.jline.reader.EndOfFileException;
@@ -9,17 +8,15 @@ import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
-import org.osgi.framework.BundleContext;
 
 /** The interactive console: a prompt with line editing and a history kept in the workspace. */
 final class InteractiveConsole {
   private InteractiveConsole() {}
 
-  static int run(BundleContext context, Path workspace, String version, PrintStream out, PrintStream err)
+  static int run(GogoSession session, Path workspace, String version, PrintStream out, PrintStream err)
       throws Exception {
     Path log = workspace.resolve("logs/neurite.log");
-    try (Terminal terminal = TerminalBuilder.builder().name("neurite").system(true).build();
-        GogoSession session = GogoSession.open(context, InputStream.nullInputStream(), out, err, 10_000)) {
+    try (Terminal terminal = TerminalBuilder.builder().name("neurite").system(true).build()) {
       LineReader reader = LineReaderBuilder.builder()
           .terminal(terminal)
           .appName("neurite")

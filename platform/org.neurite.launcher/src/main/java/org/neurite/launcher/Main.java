@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -33,20 +34,18 @@ public final class Main {
       out.println(LaunchOptions.USAGE);
       return 0;
     }
-    FrameworkBoot boot = null;
+    Neurite neurite = null;
     try {
       LaunchOptions options = LaunchOptions.parse(args, env, home, currentDir);
       Workspace.prepare(options.workspace(), options.home().resolve("workspace-template"));
       Path log = Logging.configure(options.workspace());
-      Map<String, String> properties = Configuration.load(options.home(), options.workspace(), version());
-      engineEnvironment(properties);
       LOG.log(Level.INFO, "Neurite {0} starting: home {1}, workspace {2}, command {3}",
           version(), options.home(), options.workspace(), options.command());
-      boot = FrameworkBoot.start(properties, options.home(), options.workspace());
+      neurite = Neurite.start(options.home(), options.workspace(), out, err);
       long booted = System.nanoTime();
       int status = options.interactive()
-          ? InteractiveConsole.run(boot.context(), options.workspace(), version(), out, err)
-          : runOnce(boot, options, out, err, log);
+          ? InteractiveConsole.run(neurite.session(), options.workspace(), version(), out, err)
+          : runOnce(neurite, options.command(), out, err, log);
       if (env.containsKey("NEURITE_TIMING")) {
         err.printf("neurite: boot %d ms, command %d ms%n", (booted - started) / 1_000_000,
             (System.nanoTime() - booted) / 1_000_000);
@@ -62,18 +61,20 @@ public final class Main {
       LOG.log(Level.ERROR, "Neurite could not start", e);
       return 2;
     } finally {
-      if (boot != null) {
-        boot.stop();
+      if (neurite != null) {
+        try {
+          neurite.close();
+        } catch (Exception e) {
+          LOG.log(Level.WARNING, "Neurite did not stop cleanly", e);
+        }
       }
     }
   }
 
-  private static int runOnce(FrameworkBoot boot, LaunchOptions options, PrintStream out, PrintStream err, Path log)
+  private static int runOnce(Neurite neurite, List<String> command, PrintStream out, PrintStream err, Path log)
       throws Exception {
-    GogoSession.awaitCommand(boot.context(), options.command().get(0), 10_000);
-    try (GogoSession session = GogoSession.open(boot.context(), InputStream.nullInputStream(), out, err, 10_000)) {
-      return execute(session, CommandLine.join(options.command()), out, err, log);
-    }
+    GogoSession.awaitCommand(neurite.context(), command.get(0), 10_000);
+    return execute(neurite.session(), CommandLine.join(command), out, err, log);
   }
 
   /** Runs one line in a session and prints its result or its failure; returns the exit status. */
@@ -98,17 +99,6 @@ public final class Main {
         LOG.log(Level.ERROR, "Command failed with an unexpected error: " + line, e);
       }
       return 1;
-    }
-  }
-
-  /** DJL reads these as system properties: offline, no telemetry, natives in the installation's cache. */
-  private static void engineEnvironment(Map<String, String> properties) {
-    System.setProperty("ai.djl.offline", "true");
-    System.setProperty("OPT_OUT_TRACKING", "true");
-    String cache = properties.get("neurite.djl.cache");
-    if (cache != null) {
-      System.setProperty("DJL_CACHE_DIR", cache);
-      System.setProperty("ENGINE_CACHE_DIR", cache);
     }
   }
 

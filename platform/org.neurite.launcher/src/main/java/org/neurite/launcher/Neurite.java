@@ -1,0 +1,90 @@
+package org.neurite.launcher;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.osgi.framework.BundleContext;
+
+/**
+ * Neurite embedded in a JVM: boots the distribution found at {@code home} on a workspace, runs
+ * console commands, and stops. {@code bin/neurite} is a thin front end over this class; tests and
+ * notebooks use it directly.
+ *
+ * <p>One per JVM: the PyTorch natives can be loaded by one class loader only, so a second
+ * framework in the same JVM cannot start the engine again.
+ */
+public final class Neurite implements AutoCloseable {
+  private final FrameworkBoot boot;
+  private final GogoSession session;
+
+  private Neurite(FrameworkBoot boot, GogoSession session) {
+    this.boot = boot;
+    this.session = session;
+  }
+
+  /**
+   * Starts Neurite.
+   *
+   * @param home the distribution (holds conf/, bundles/, workspace-template/)
+   * @param workspace the workspace, created from the template when missing
+   * @param out where commands print (and where results are not printed: {@link #execute} returns them)
+   */
+  public static Neurite start(Path home, Path workspace, OutputStream out, OutputStream err) throws Exception {
+    Path absoluteHome = home.toAbsolutePath().normalize();
+    Path absoluteWorkspace = workspace.toAbsolutePath().normalize();
+    Workspace.prepare(absoluteWorkspace, absoluteHome.resolve("workspace-template"));
+    Map<String, String> properties = Configuration.load(absoluteHome, absoluteWorkspace, Main.version());
+    engineEnvironment(properties);
+    FrameworkBoot boot = FrameworkBoot.start(properties, absoluteHome, absoluteWorkspace);
+    try {
+      return new Neurite(boot, GogoSession.open(boot.context(), InputStream.nullInputStream(), out, err, 10_000));
+    } catch (Exception | Error e) {
+      boot.stop();
+      throw e;
+    }
+  }
+
+  /** The framework's bundle context, for inspection. */
+  public BundleContext context() {
+    return boot.context();
+  }
+
+  /**
+   * Runs one console command line, e.g. {@code info} or {@code run workflows/x.json}.
+   *
+   * @return the result as the console prints it, or null when the command returns nothing
+   * @throws Exception what the command threw; an {@code org.neurite.api.NeuriteException} is a
+   *     user error whose message says how to fix it
+   */
+  public String execute(String commandLine) throws Exception {
+    List<String> words = List.of(commandLine.trim().split("\\s+", 2));
+    GogoSession.awaitCommand(boot.context(), words.get(0), 10_000);
+    return session.execute(commandLine);
+  }
+
+  GogoSession session() {
+    return session;
+  }
+
+  @Override
+  public void close() throws Exception {
+    try {
+      session.close();
+    } finally {
+      boot.stop();
+    }
+  }
+
+  /** DJL reads these as system properties: offline, no telemetry, natives in the installation's cache. */
+  private static void engineEnvironment(Map<String, String> properties) {
+    System.setProperty("ai.djl.offline", "true");
+    System.setProperty("OPT_OUT_TRACKING", "true");
+    String cache = properties.get("neurite.djl.cache");
+    if (cache != null) {
+      System.setProperty("DJL_CACHE_DIR", cache);
+      System.setProperty("ENGINE_CACHE_DIR", cache);
+    }
+  }
+}
