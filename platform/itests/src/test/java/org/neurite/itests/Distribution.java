@@ -32,15 +32,13 @@ final class Distribution {
     return Files.createTempDirectory("neurite-it-");
   }
 
-  /** Starts {@code bin/neurite --workspace WS ARGS...} with output captured to files. */
-  static Process start(Path workspace, List<String> prefix, String... args) throws IOException {
+  /** Starts {@code bin/neurite --workspace WS ARGS...}, its output going to the two files. */
+  static Process start(Path workspace, List<String> prefix, Path out, Path err, String... args) throws IOException {
     List<String> command = new ArrayList<>(prefix);
     command.add(home().resolve("bin/neurite").toString());
     command.add("--workspace");
     command.add(workspace.toString());
     command.addAll(List.of(args));
-    Path out = Files.createTempFile(workspace, "stdout", ".txt");
-    Path err = Files.createTempFile(workspace, "stderr", ".txt");
     return new ProcessBuilder(command)
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
         .redirectOutput(out.toFile())
@@ -55,18 +53,9 @@ final class Distribution {
 
   /** Same as {@link #run}, under a command prefix such as {@code unshare -n}. */
   static Result runWith(Path workspace, List<String> prefix, String... args) throws Exception {
-    List<String> command = new ArrayList<>(prefix);
-    command.add(home().resolve("bin/neurite").toString());
-    command.add("--workspace");
-    command.add(workspace.toString());
-    command.addAll(List.of(args));
     Path out = Files.createTempFile("neurite-out", ".txt");
     Path err = Files.createTempFile("neurite-err", ".txt");
-    Process process = new ProcessBuilder(command)
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-        .redirectOutput(out.toFile())
-        .redirectError(err.toFile())
-        .start();
+    Process process = start(workspace, prefix, out, err, args);
     Duration limit = Duration.ofMinutes(5);
     if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
       process.destroyForcibly();
