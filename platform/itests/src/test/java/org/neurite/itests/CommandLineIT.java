@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +18,11 @@ class CommandLineIT {
   @BeforeAll
   static void workspace() throws Exception {
     workspace = Distribution.newWorkspace();
+  }
+
+  @AfterAll
+  static void deleteWorkspace() throws Exception {
+    Distribution.delete(workspace);
   }
 
   @Test

@@ -34,6 +34,7 @@ class PlatformIT {
   @AfterAll
   static void stop() throws Exception {
     neurite.close();
+    Distribution.delete(workspace);
   }
 
   @Test
