@@ -10,10 +10,12 @@ import org.osgi.annotation.versioning.ProviderType;
  * The record of every run: written by the workflow engine as the run goes (each call is one short
  * transaction, safe from several threads and several processes), read by the console.
  *
- * <p>Ids are positive numbers unique in the database. A method given an id that does not exist
- * throws {@link org.neurite.api.NeuriteException} naming it; lookups by a user-typed id return
- * {@link Optional#empty()} instead. Database failures are bugs or outages and surface as
- * {@link IllegalStateException} with the database's error as the cause.
+ * <p>Ids are positive numbers unique in the database. Lookups by an id a user typed return
+ * {@link Optional#empty()} when there is no such record; a write given a step record id that does
+ * not exist, or a record in the wrong state (finishing a step twice), is the caller's bug and throws
+ * {@link IllegalArgumentException} or {@link IllegalStateException}. Database failures surface as
+ * {@link IllegalStateException} with the database's error as the cause; a transaction that lost a
+ * lock race is retried a bounded number of times before that.
  */
 @ProviderType
 public interface ProvenanceStore {

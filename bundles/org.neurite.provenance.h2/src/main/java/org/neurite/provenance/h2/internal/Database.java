@@ -1,0 +1,119 @@
+package org.neurite.provenance.h2.internal;
+
+import java.lang.System.Logger.Level;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.ThreadLocalRandom;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.neurite.api.NeuriteException;
+
+/**
+ * A pool of connections to one H2 database and short transactions on it. A transaction that
+ * loses a lock race (lock timeout, deadlock, concurrent update) was rolled back by H2 and is run
+ * again after a short randomized pause, a bounded number of times.
+ */
+final class Database implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(Database.class.getName());
+
+  /** H2 error codes after which the transaction was rolled back and can simply run again. */
+  private static final int LOCK_TIMEOUT = 50200;
+  private static final int DEADLOCK = 40001;
+  private static final int CONCURRENT_UPDATE = 90131;
+
+  static final int MAX_ATTEMPTS = 10;
+  private static final long FIRST_PAUSE_MS = 10;
+  private static final long MAX_PAUSE_MS = 1000;
+
+  /** Work done on one connection inside one transaction. */
+  @FunctionalInterface
+  interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  private final String url;
+  private final JdbcConnectionPool pool;
+
+  /**
+   * Opens a pool and checks that a connection can be made.
+   *
+   * @throws NeuriteException if the database cannot be reached or refuses the credentials
+   */
+  Database(String url, String user, String password, int maxConnections, String configHint) {
+    this.url = url;
+    this.pool = JdbcConnectionPool.create(url, user, password);
+    pool.setMaxConnections(maxConnections);
+    try (Connection probe = pool.getConnection()) {
+      probe.isValid(5);
+    } catch (SQLException e) {
+      pool.dispose();
+      throw new NeuriteException("Cannot open the provenance database " + url + " as user '" + user
+          + "': " + e.getMessage() + ". " + configHint, e);
+    }
+  }
+
+  /** The JDBC URL, for messages (it never holds the password). */
+  String url() {
+    return url;
+  }
+
+  /** Runs {@code work} in a transaction, committing on success, retrying lost lock races. */
+  <T> T transaction(String what, Work<T> work) {
+    for (int attempt = 1; ; attempt++) {
+      try (Connection connection = pool.getConnection()) {
+        connection.setAutoCommit(false);
+        try {
+          T result = work.run(connection);
+          connection.commit();
+          return result;
+        } catch (SQLException | RuntimeException e) {
+          rollbackQuietly(connection, e);
+          throw e;
+        }
+      } catch (SQLException e) {
+        if (!retryable(e) || attempt == MAX_ATTEMPTS) {
+          throw new IllegalStateException("Provenance database " + url + ": " + what + " failed"
+              + (attempt > 1 ? " after " + attempt + " attempts" : ""), e);
+        }
+        pause(what, attempt, e);
+      }
+    }
+  }
+
+  private static boolean retryable(SQLException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s) {
+        int code = s.getErrorCode();
+        if (code == LOCK_TIMEOUT || code == DEADLOCK || code == CONCURRENT_UPDATE) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static void pause(String what, int attempt, SQLException e) {
+    long ceiling = Math.min(MAX_PAUSE_MS, FIRST_PAUSE_MS << Math.min(attempt, 10));
+    long millis = ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1);
+    LOG.log(Level.DEBUG, () -> what + ": attempt " + attempt + " lost a lock race (" + e.getMessage()
+        + "); trying again in " + millis + " ms");
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(what + " was interrupted while waiting to retry", e);
+    }
+  }
+
+  private static void rollbackQuietly(Connection connection, Exception cause) {
+    try {
+      connection.rollback();
+    } catch (SQLException rollbackFailure) {
+      cause.addSuppressed(rollbackFailure);
+    }
+  }
+
+  @Override
+  public void close() {
+    pool.dispose();
+  }
+}
