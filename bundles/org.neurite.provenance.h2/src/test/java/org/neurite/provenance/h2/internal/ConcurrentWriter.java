@@ -1,0 +1,55 @@
+package org.neurite.provenance.h2.internal;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import org.neurite.api.provenance.RunStatus;
+import org.neurite.api.provenance.StepFinish;
+import org.neurite.api.provenance.StepOutput;
+
+/**
+ * A writer process for {@link ConcurrentWritersTest}: opens the store at a JDBC URL, prints
+ * {@code READY}, waits for a line on stdin, then records one run of N steps (each: begin, one
+ * artifact, one metric, finish) as a workflow engine would, and prints {@code DONE <run> <ms>}.
+ *
+ * <p>Arguments: url user password label steps
+ */
+public final class ConcurrentWriter {
+  private ConcurrentWriter() {}
+
+  public static void main(String[] args) throws Exception {
+    String url = args[0];
+    String label = args[3];
+    int steps = Integer.parseInt(args[4]);
+    H2ProvenanceStore store = new H2ProvenanceStore(
+        new Database(url, args[1], args[2], 2, "(writer " + label + ")"), Duration.ofSeconds(10));
+    try {
+      System.out.println("READY");
+      System.out.flush();
+      new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+      long start = System.nanoTime();
+      long runId = store.beginRun(TestStores.runStart("writer-" + label, "{\"label\": \"" + label + "\"}"));
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (int i = 0; i < steps; i++) {
+        long step = store.beginStep(TestStores.stepStart(runId, "step-" + i, "test.write", label + "-" + i));
+        String path = label + "/step-" + i + ".bin";
+        String hash = HexFormat.of().formatHex(sha.digest(path.getBytes(StandardCharsets.UTF_8)));
+        store.recordArtifact(step, "test", path, hash, i);
+        store.recordMetric(step, "index", label, i);
+        store.finishStep(step, StepFinish.succeeded(
+            List.of(new StepOutput("out", "Path", hash, path, null)), Duration.ofMillis(1)));
+        if (i % 50 == 0) {
+          store.heartbeat(runId);
+        }
+      }
+      store.finishRun(runId, RunStatus.SUCCEEDED, null);
+      System.out.println("DONE " + runId + " " + (System.nanoTime() - start) / 1_000_000);
+    } finally {
+      store.close();
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package org.neurite.provenance.h2.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.annotation.Annotation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.h2.tools.Server;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.neurite.api.NeuriteException;
+
+class ConnectionsTest {
+  @TempDir Path dir;
+
+  /** The configuration as ConfigAdmin would hand it over. */
+  private record Config(String url, String user, String _password) implements ProvenanceConfig {
+    @Override
+    public int heartbeat_seconds() {
+      return 10;
+    }
+
+    @Override
+    public int max_connections() {
+      return 2;
+    }
+
+    @Override
+    public Class<? extends Annotation> annotationType() {
+      return ProvenanceConfig.class;
+    }
+  }
+
+  @Test
+  void withoutAUrlTheWorkspaceGetsItsOwnDatabaseFile() {
+    Path workspace = dir.resolve("my workspace");
+    try (Database db = Connections.open(new Config("", "", ""), "", workspace.toString())) {
+      assertEquals(java.util.List.of(1), Migrations.shipped().apply(db));
+      assertTrue(db.url().endsWith("/my workspace/db/neurite;AUTO_SERVER=TRUE"), db.url());
+    }
+    assertTrue(Files.isRegularFile(workspace.resolve("db/neurite.mv.db")));
+  }
+
+  @Test
+  void withoutAUrlOrAWorkspaceTheMessageSaysWhatToSet() {
+    NeuriteException e = assertThrows(NeuriteException.class,
+        () -> Connections.open(new Config("", "sa", ""), "", null));
+    assertTrue(e.getMessage().contains("neurite.workspace"), e.getMessage());
+  }
+
+  @Test
+  void aUrlThatIsNotH2IsRefusedWithTheFileToFix() {
+    NeuriteException e = assertThrows(NeuriteException.class,
+        () -> Connections.open(new Config("jdbc:postgresql://db/neurite", "sa", ""), "", dir.toString()));
+    assertTrue(e.getMessage().contains("conf/org.neurite.provenance.cfg"), e.getMessage());
+  }
+
+  @Test
+  void aWrongPasswordForALabServerSaysWhereToLook() throws Exception {
+    Server server = Server.createTcpServer("-tcpPort", "0", "-ifNotExists", "-baseDir", dir.toString());
+    server.start();
+    try {
+      String url = "jdbc:h2:tcp://127.0.0.1:" + server.getPort() + "/lab";
+      try (Database created = Connections.open(new Config(url, "admin", "right"), "right", null)) {
+        Migrations.shipped().apply(created);
+      }
+      NeuriteException e = assertThrows(NeuriteException.class,
+          () -> Connections.open(new Config(url, "admin", "wrong"), "wrong", null));
+      assertTrue(e.getMessage().startsWith("Cannot open the provenance database " + url), e.getMessage());
+      assertTrue(e.getMessage().contains(".password"), e.getMessage());
+    } finally {
+      server.stop();
+    }
+  }
+}
