@@ -28,6 +28,8 @@ import org.neurite.api.NeuriteException;
  */
 final class Migrations {
   private static final System.Logger LOG = System.getLogger(Migrations.class.getName());
+  /** H2's error code for a statement the user has no right to run. */
+  private static final int NOT_ENOUGH_RIGHTS = 90096;
   private static final Pattern NAME = Pattern.compile("V(\\d+)__([A-Za-z0-9_]+)\\.sql");
 
   /** The scripts of this version of Neurite, in order; each is a resource next to this class. */
@@ -63,6 +65,21 @@ final class Migrations {
    * @throws NeuriteException if the database was written by a newer Neurite
    */
   List<Integer> apply(Database db) {
+    try {
+      return migrate(db);
+    } catch (IllegalStateException e) {
+      if (hasErrorCode(e, NOT_ENOUGH_RIGHTS)) {
+        throw new NeuriteException("The provenance database " + db.url() + " needs its tables "
+            + "created or upgraded (schema version " + latestVersion() + "), and this user may not "
+            + "do that: " + rootMessage(e) + ". Start Neurite once with the database's admin "
+            + "account in conf/org.neurite.provenance.cfg (docs/provenance.md, lab mode), then "
+            + "switch back to this user.", e);
+      }
+      throw e;
+    }
+  }
+
+  private List<Integer> migrate(Database db) {
     bootstrap(db);
     return db.transaction("migrating the schema", lock -> {
       try (Statement s = lock.createStatement()) {
@@ -93,6 +110,9 @@ final class Migrations {
    * tried a few times; once the table exists every try succeeds.
    */
   private static void bootstrap(Database db) {
+    if (db.transaction("looking for schema_version", Migrations::lockRowExists)) {
+      return; // nothing to create: users without the right to create tables get this far too
+    }
     for (int attempt = 1; ; attempt++) {
       try {
         db.transaction("creating schema_version", c -> {
@@ -114,7 +134,7 @@ final class Migrations {
         });
         return;
       } catch (IllegalStateException e) {
-        if (attempt == 5) {
+        if (attempt == 5 || hasErrorCode(e, NOT_ENOUGH_RIGHTS)) {
           throw e;
         }
         LOG.log(Level.DEBUG, "creating schema_version raced with another connection; trying again");
@@ -125,6 +145,22 @@ final class Migrations {
           throw e;
         }
       }
+    }
+  }
+
+  private static boolean lockRowExists(Connection c) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES "
+            + "WHERE TABLE_SCHEMA = CURRENT_SCHEMA AND TABLE_NAME = 'SCHEMA_VERSION'")) {
+      rs.next();
+      if (rs.getInt(1) == 0) {
+        return false;
+      }
+    }
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM schema_version WHERE version = 0")) {
+      rs.next();
+      return rs.getInt(1) == 1;
     }
   }
 
@@ -161,6 +197,23 @@ final class Migrations {
     });
     LOG.log(Level.INFO, "Applied schema version " + script.version() + " (" + script.resource()
         + ") to " + db.url());
+  }
+
+  private static boolean hasErrorCode(Throwable e, int code) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && s.getErrorCode() == code) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage();
   }
 
   private String read(String resource) {

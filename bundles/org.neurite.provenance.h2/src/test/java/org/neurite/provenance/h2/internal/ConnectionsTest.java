@@ -74,4 +74,36 @@ class ConnectionsTest {
       server.stop();
     }
   }
+
+  @Test
+  void aLabUserWithoutDdlRightsWritesOnceTheAdminCreatedTheTables() throws Exception {
+    Server server = Server.createTcpServer("-tcpPort", "0", "-ifNotExists", "-baseDir", dir.toString());
+    server.start();
+    try {
+      String url = "jdbc:h2:tcp://127.0.0.1:" + server.getPort() + "/lab";
+      try (Database admin = new Database(url, "admin", "adminpw", 2, "(test)")) {
+        TestStores.execute(admin, "CREATE USER alice PASSWORD 'alicepw'");
+        TestStores.execute(admin, "GRANT SELECT, INSERT, UPDATE ON SCHEMA PUBLIC TO alice");
+        try (Database alice = new Database(url, "alice", "alicepw", 2, "(test)")) {
+          NeuriteException e = assertThrows(NeuriteException.class, () -> Migrations.shipped().apply(alice));
+          assertTrue(e.getMessage().contains("admin account"), e.getMessage());
+        }
+        assertEquals(java.util.List.of(1), Migrations.shipped().apply(admin));
+      }
+      H2ProvenanceStore store = new H2ProvenanceStore(
+          new Database(url, "alice", "alicepw", 2, "(test)"), TestStores.HEARTBEAT);
+      try {
+        long run = store.beginRun(TestStores.runStart("w", "{}"));
+        long step = store.beginStep(TestStores.stepStart(run, "a", "x.y", null));
+        store.finishStep(step, org.neurite.api.provenance.StepFinish.succeeded(java.util.List.of(),
+            java.time.Duration.ZERO));
+        store.finishRun(run, org.neurite.api.provenance.RunStatus.SUCCEEDED, null);
+        assertEquals(1, store.listRuns(5).size());
+      } finally {
+        store.close();
+      }
+    } finally {
+      server.stop();
+    }
+  }
 }
