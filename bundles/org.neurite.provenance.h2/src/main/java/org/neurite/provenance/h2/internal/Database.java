@@ -4,6 +4,7 @@ import java.lang.System.Logger.Level;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.neurite.api.NeuriteException;
 
@@ -32,6 +33,7 @@ final class Database implements AutoCloseable {
 
   private final String url;
   private final JdbcConnectionPool pool;
+  private final AtomicLong retries = new AtomicLong();
 
   /**
    * Opens a pool and checks that a connection can be made.
@@ -74,9 +76,15 @@ final class Database implements AutoCloseable {
           throw new IllegalStateException("Provenance database " + url + ": " + what + " failed"
               + (attempt > 1 ? " after " + attempt + " attempts" : ""), e);
         }
+        retries.incrementAndGet();
         pause(what, attempt, e);
       }
     }
+  }
+
+  /** How many transactions ran again after losing a lock race, since this pool opened. */
+  long retries() {
+    return retries.get();
   }
 
   private static boolean retryable(SQLException e) {

@@ -14,7 +14,8 @@ import org.neurite.api.provenance.StepOutput;
 /**
  * A writer process for {@link ConcurrentWritersTest}: opens the store at a JDBC URL, prints
  * {@code READY}, waits for a line on stdin, then records one run of N steps (each: begin, one
- * artifact, one metric, finish) as a workflow engine would, and prints {@code DONE <run> <ms>}.
+ * artifact, one metric, finish) as a workflow engine would, and prints {@code DONE}, the run id,
+ * the time taken and how many transactions lost a lock race and ran again.
  *
  * <p>Arguments: url user password label steps
  */
@@ -25,8 +26,8 @@ public final class ConcurrentWriter {
     String url = args[0];
     String label = args[3];
     int steps = Integer.parseInt(args[4]);
-    H2ProvenanceStore store = new H2ProvenanceStore(
-        new Database(url, args[1], args[2], 2, "(writer " + label + ")"), Duration.ofSeconds(10));
+    Database db = new Database(url, args[1], args[2], 2, "(writer " + label + ")");
+    H2ProvenanceStore store = new H2ProvenanceStore(db, Duration.ofSeconds(10));
     try {
       System.out.println("READY");
       System.out.flush();
@@ -47,7 +48,8 @@ public final class ConcurrentWriter {
         }
       }
       store.finishRun(runId, RunStatus.SUCCEEDED, null);
-      System.out.println("DONE " + runId + " " + (System.nanoTime() - start) / 1_000_000);
+      System.out.println("DONE run " + runId + " in " + (System.nanoTime() - start) / 1_000_000
+          + " ms, " + db.retries() + " retried transactions");
     } finally {
       store.close();
     }

@@ -50,6 +50,35 @@ class ConcurrentWritersTest {
     writeAndCount(Connections.embeddedUrl(dir.resolve("workspace")), "sa", "", 2, 100);
   }
 
+  @Test
+  void aRunGoesOnWhenTheProcessServingTheWorkspaceDatabaseExits() throws Exception {
+    // this JVM opens the file first and so serves it; the writer connects through it
+    String url = Connections.embeddedUrl(dir.resolve("workspace"));
+    Database server = new Database(url, "sa", "", 2, "(test)");
+    Writer writer = null;
+    try {
+      Migrations.shipped().apply(server);
+      writer = new Writer(url, "sa", "", "w", 600, dir.resolve("writer-handover.err"));
+      writer.awaitLine("READY", READY_TIMEOUT);
+      writer.go();
+      long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+      while (TestStores.count(server, "SELECT COUNT(*) FROM step_records") < 100) {
+        assertTrue(System.nanoTime() < deadline && writer.process.isAlive(), writer.errors());
+        Thread.sleep(50);
+      }
+    } finally {
+      server.close(); // like closing the console while a run goes on in another terminal
+    }
+    System.out.println(writer.awaitLine("DONE", RUN_TIMEOUT) + " (served by this JVM until it closed)");
+    assertTrue(writer.process.waitFor(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+    assertEquals(0, writer.process.exitValue(), writer.errors());
+    try (Database reopened = new Database(url, "sa", "", 2, "(test)")) {
+      assertEquals(600, TestStores.count(reopened, "SELECT COUNT(*) FROM step_records WHERE status = 'SUCCEEDED'"));
+      assertEquals(600, TestStores.count(reopened, "SELECT COUNT(*) FROM step_records"));
+      assertEquals(1, TestStores.count(reopened, "SELECT COUNT(*) FROM runs WHERE status = 'SUCCEEDED'"));
+    }
+  }
+
   private void writeAndCount(String url, String user, String password, int writers, int steps)
       throws Exception {
     try (Database db = new Database(url, user, password, 2, "(test)")) {
