@@ -132,6 +132,16 @@ public interface ProvenanceStore {
    */
   Optional<MemoHit> findReusable(String memoKey, Path runsDirectory);
 
+  /**
+   * Why the artifacts of a step record cannot be reused, or empty when every one of them still
+   * exists under {@code runsDirectory} with its recorded size and SHA-256. For a
+   * {@link StepStatus#CACHED} record the artifacts of the record it reused are checked. Use it
+   * before resuming from {@link #completedSteps}.
+   *
+   * @throws IllegalArgumentException if there is no such step record
+   */
+  Optional<String> artifactProblem(long stepRecordId, Path runsDirectory);
+
   /** Artifacts with this path (relative to runs/) or this SHA-256, newest first. */
   List<Artifact> findArtifacts(String pathOrSha256);
 

@@ -45,7 +45,9 @@ final class Database implements AutoCloseable {
     this.pool = JdbcConnectionPool.create(url, user, password);
     pool.setMaxConnections(maxConnections);
     try (Connection probe = pool.getConnection()) {
-      probe.isValid(5);
+      if (!probe.isValid(5)) {
+        throw new SQLException("the new connection did not answer within 5 s");
+      }
     } catch (SQLException e) {
       pool.dispose();
       throw new NeuriteException("Cannot open the provenance database " + url + " as user '" + user

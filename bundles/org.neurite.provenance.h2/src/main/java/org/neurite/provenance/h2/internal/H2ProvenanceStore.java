@@ -379,6 +379,11 @@ public final class H2ProvenanceStore implements ProvenanceStore {
   }
 
   @Override
+  public Optional<String> artifactProblem(long stepRecordId, Path runsDirectory) {
+    return new MemoFinder(db).problemOf(stepRecordId, runsDirectory);
+  }
+
+  @Override
   public List<Artifact> findArtifacts(String pathOrSha256) {
     return queries.findArtifacts(pathOrSha256);
   }

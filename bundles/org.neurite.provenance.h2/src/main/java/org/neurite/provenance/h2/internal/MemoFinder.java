@@ -1,18 +1,15 @@
 package org.neurite.provenance.h2.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.System.Logger.Level;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.neurite.api.provenance.Artifact;
+import org.neurite.api.provenance.ContentHash;
 import org.neurite.api.provenance.MemoHit;
 import org.neurite.api.provenance.StepRecord;
 
@@ -79,7 +76,7 @@ final class MemoFinder {
           return Optional.of("artifact " + file + " has " + size + " bytes, recorded "
               + artifact.sizeBytes());
         }
-        String sha256 = sha256(file);
+        String sha256 = ContentHash.sha256(file);
         if (!sha256.equals(artifact.sha256())) {
           return Optional.of("artifact " + file + " has SHA-256 " + sha256 + ", recorded "
               + artifact.sha256());
@@ -91,19 +88,16 @@ final class MemoFinder {
     return Optional.empty();
   }
 
-  static String sha256(Path file) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
-    byte[] buffer = new byte[1 << 16];
-    try (InputStream in = Files.newInputStream(file)) {
-      for (int n; (n = in.read(buffer)) > 0; ) {
-        digest.update(buffer, 0, n);
+  /** Why the artifacts of a step record (or of the record it reused) cannot be reused. */
+  Optional<String> problemOf(long stepRecordId, Path runsDirectory) {
+    List<Artifact> artifacts = db.transaction("reading the artifacts of step record " + stepRecordId, c -> {
+      List<Long> origin = Rows.list(c, "SELECT COALESCE(cached_from, id) FROM step_records WHERE id = ?",
+          rs -> rs.getLong(1), stepRecordId);
+      if (origin.isEmpty()) {
+        throw new IllegalArgumentException("there is no step record " + stepRecordId);
       }
-    }
-    return HexFormat.of().formatHex(digest.digest());
+      return RunQueries.artifacts(c, origin.get(0));
+    });
+    return firstProblem(artifacts, runsDirectory.toAbsolutePath().normalize());
   }
 }

@@ -3,10 +3,9 @@ package org.neurite.provenance.h2.internal;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
+import org.neurite.api.provenance.ContentHash;
 import org.neurite.api.provenance.RunStatus;
 import org.neurite.api.provenance.StepFinish;
 import org.neurite.api.provenance.StepOutput;
@@ -34,11 +33,10 @@ public final class ConcurrentWriter {
       new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
       long start = System.nanoTime();
       long runId = store.beginRun(TestStores.runStart("writer-" + label, "{\"label\": \"" + label + "\"}"));
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
       for (int i = 0; i < steps; i++) {
         long step = store.beginStep(TestStores.stepStart(runId, "step-" + i, "test.write", label + "-" + i));
         String path = label + "/step-" + i + ".bin";
-        String hash = HexFormat.of().formatHex(sha.digest(path.getBytes(StandardCharsets.UTF_8)));
+        String hash = ContentHash.sha256(path);
         store.recordArtifact(step, "test", path, hash, i);
         store.recordMetric(step, "index", label, i);
         store.finishStep(step, StepFinish.succeeded(

@@ -1,6 +1,7 @@
 package org.neurite.provenance.h2.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neurite.api.provenance.Artifact;
+import org.neurite.api.provenance.ContentHash;
 import org.neurite.api.provenance.MemoHit;
 import org.neurite.api.provenance.RunStatus;
 import org.neurite.api.provenance.StepFinish;
@@ -41,7 +43,7 @@ class MemoLookupTest {
     Path file = runs.resolve(path);
     Files.createDirectories(file.getParent());
     Files.writeString(file, content, StandardCharsets.UTF_8);
-    store.recordArtifact(step, "unit-scores", path, MemoFinder.sha256(file), Files.size(file));
+    store.recordArtifact(step, "unit-scores", path, ContentHash.sha256(file), Files.size(file));
     store.finishStep(step, StepFinish.succeeded(List.of(), Duration.ofMillis(3)));
     store.finishRun(runId, RunStatus.SUCCEEDED, null);
     return step;
@@ -65,6 +67,20 @@ class MemoLookupTest {
     Files.delete(runs.resolve("1/scores.json"));
     assertTrue(store.findReusable("key-1", runs).isEmpty());
     assertTrue(store.findReusable("key-unknown", runs).isEmpty());
+  }
+
+  @Test
+  void artifactProblemChecksAStepRecordOrTheRecordItReused() throws IOException {
+    long computed = computed("key", "1/scores.json", "[1, 2, 3]");
+    long runId = store.beginRun(TestStores.runStart("w", "{}"));
+    long cached = store.beginStep(TestStores.stepStart(runId, "scores", "neurons.lape", "key"));
+    store.finishStep(cached, StepFinish.cached(computed, List.of(), Duration.ZERO));
+    assertTrue(store.artifactProblem(computed, runs).isEmpty());
+    assertTrue(store.artifactProblem(cached, runs).isEmpty());
+
+    Files.delete(runs.resolve("1/scores.json"));
+    assertTrue(store.artifactProblem(cached, runs).orElseThrow().contains("no longer exists"));
+    assertThrows(IllegalArgumentException.class, () -> store.artifactProblem(9999, runs));
   }
 
   @Test
@@ -96,7 +112,7 @@ class MemoLookupTest {
   void artifactsOutsideTheRunsFolderAreNeverTrusted() throws IOException {
     Path outside = Files.writeString(dir.resolve("elsewhere.json"), "x");
     List<Artifact> escaping = List.of(new Artifact(1, 1, 1, "k", "../elsewhere.json",
-        MemoFinder.sha256(outside), 1, null));
+        ContentHash.sha256(outside), 1, null));
     assertTrue(MemoFinder.firstProblem(escaping, runs).orElseThrow().contains("outside"));
   }
 }
