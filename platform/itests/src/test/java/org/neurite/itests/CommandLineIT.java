@@ -34,6 +34,9 @@ class CommandLineIT {
     long activeLines = result.out().lines().filter(l -> l.matches("\\s*\\d+ ACTIVE\\s+.*")).count();
     assertTrue(bundleLines >= 15, result::toString);
     assertEquals(bundleLines, activeLines, result::toString);
+    String log = java.nio.file.Files.readString(workspace.resolve("logs/neurite.log"));
+    assertTrue(log.contains("osgi.org.neurite.backend.djl: ServiceEvent REGISTERED"),
+        "the OSGi log reaches the workspace log through org.neurite.logging");
   }
 
   @Test

@@ -32,16 +32,17 @@ final class GogoSession implements AutoCloseable {
 
   static GogoSession open(BundleContext context, InputStream in, OutputStream out, OutputStream err, long timeoutMillis)
       throws Exception {
+    // All references, not only those whose classes this (foreign) class loader shares: it shares none.
     long deadline = System.currentTimeMillis() + timeoutMillis;
-    ServiceReference<?> reference = context.getServiceReference(PROCESSOR);
-    while (reference == null && System.currentTimeMillis() < deadline) {
+    ServiceReference<?>[] references = context.getAllServiceReferences(PROCESSOR, null);
+    while (references == null && System.currentTimeMillis() < deadline) {
       Thread.sleep(20);
-      reference = context.getServiceReference(PROCESSOR);
+      references = context.getAllServiceReferences(PROCESSOR, null);
     }
-    if (reference == null) {
+    if (references == null) {
       throw new LaunchException("The Gogo command processor did not start; see the log for the bundle that failed.");
     }
-    Object processor = context.getService(reference);
+    Object processor = context.getService(references[0]);
     ClassLoader gogo = processor.getClass().getClassLoader();
     Class<?> processorType = gogo.loadClass(PROCESSOR);
     Class<?> sessionType = gogo.loadClass(SESSION);

@@ -30,7 +30,7 @@ final class Logging {
     Path logFile = workspace.resolve("logs/neurite.log");
     try {
       Files.createDirectories(logFile.getParent());
-      FileHandler file = new FileHandler(logFile.toString(), 16 << 20, 3, true);
+      FileHandler file = new FileHandler(logFile.toString(), true);
       file.setFormatter(new SimpleFormatter());
       file.setLevel(Level.ALL);
       root.addHandler(file);
