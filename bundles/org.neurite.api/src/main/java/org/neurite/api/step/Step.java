@@ -25,4 +25,16 @@ public interface Step {
    *     file); anything else is treated as a bug and recorded with its stack trace
    */
   StepResult run(StepContext context) throws Exception;
+
+  /**
+   * Rebuilds a {@link Persistable} output of this step from its persisted form, so that a later
+   * run can reuse it ("cached") without running the step again. Called lazily, only when a step
+   * that consumes the output actually runs.
+   *
+   * @throws org.neurite.api.NeuriteException if the referenced files are gone or changed
+   */
+  default Object restore(String outputName, String persistedForm, StepContext context) throws Exception {
+    throw new IllegalStateException("step " + spec().name() + " returned a Persistable output '"
+        + outputName + "' but does not implement Step.restore for it");
+  }
 }

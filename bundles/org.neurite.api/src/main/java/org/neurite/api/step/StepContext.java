@@ -13,6 +13,9 @@ public interface StepContext {
   /** The id of this step within its workflow. */
   String stepId();
 
+  /** The run this step belongs to, as recorded in provenance ({@code show RUN}). */
+  long runId();
+
   /**
    * A parameter's value, converted to {@code type} ({@code String}, {@code Long}, {@code Double},
    * {@code Boolean}, {@code java.nio.file.Path}, {@code java.util.List}).
@@ -33,6 +36,21 @@ public interface StepContext {
 
   /** Records a metric of this step (recorded in provenance and shown in reports). */
   void metric(String name, String group, double value);
+
+  /** Where this step writes its files. */
+  Artifacts artifacts();
+
+  /**
+   * Records the identity of a model or dataset this step read: the content hash of its files, so
+   * lineage can say exactly which data a result came from.
+   *
+   * @param kind {@code model} or {@code dataset}
+   * @param detailsJson anything else that identifies it (format, fields, dtype), as a JSON object
+   */
+  void source(String kind, String name, String path, String contentHash, String detailsJson);
+
+  /** The workspace folder; relative paths in parameters resolve against it. */
+  java.nio.file.Path workspace();
 
   /** True once the user cancelled the run; a long step checks this and stops early. */
   boolean cancelled();

@@ -8,9 +8,13 @@ import java.util.Optional;
 /**
  * What a step declares about itself: its name, a one-line summary, its parameters, inputs and
  * outputs. The engine validates a workflow against these before anything runs.
+ *
+ * <p>{@code readsRun} marks a step that reads the records of the earlier steps of its run (a
+ * report): it runs after all of them and is reused only when all of them were.
  */
 public record StepSpec(
-    String name, String summary, List<ParamSpec> params, List<PortSpec> inputs, List<PortSpec> outputs) {
+    String name, String summary, List<ParamSpec> params, List<PortSpec> inputs, List<PortSpec> outputs,
+    boolean readsRun) {
 
   public StepSpec {
     Objects.requireNonNull(name, "name");
@@ -44,6 +48,7 @@ public record StepSpec(
     private final List<ParamSpec> params = new ArrayList<>();
     private final List<PortSpec> inputs = new ArrayList<>();
     private final List<PortSpec> outputs = new ArrayList<>();
+    private boolean readsRun;
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -69,8 +74,14 @@ public record StepSpec(
       return this;
     }
 
+    /** Declares that the step reads the records of the earlier steps of its run. */
+    public Builder readsRun() {
+      this.readsRun = true;
+      return this;
+    }
+
     public StepSpec build() {
-      return new StepSpec(name, summary, params, inputs, outputs);
+      return new StepSpec(name, summary, params, inputs, outputs, readsRun);
     }
   }
 }

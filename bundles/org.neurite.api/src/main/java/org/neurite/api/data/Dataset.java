@@ -1,0 +1,33 @@
+package org.neurite.api.data;
+
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.neurite.api.step.Persistable;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A dataset read from a file, streamed: nothing is held in memory but the example being read.
+ * Its persisted form names the file and its content hash, so a changed file is a different dataset.
+ */
+@ProviderType
+public interface Dataset extends Persistable {
+  /** A short name (the file name without extension unless the workflow gave one). */
+  String name();
+
+  /** {@code jsonl}, {@code csv} or {@code text}. */
+  String format();
+
+  /** The file it reads. */
+  Path path();
+
+  /** SHA-256 of the file's bytes. */
+  String contentHash();
+
+  /**
+   * Streams the examples in file order. Close the stream (try-with-resources) to close the file.
+   *
+   * @throws org.neurite.api.NeuriteException from the stream when a line is malformed, naming the
+   *     file and the line
+   */
+  Stream<Example> examples();
+}
