@@ -1,36 +1,28 @@
 package org.neurite.djl.internal;
 
 import ai.djl.engine.Engine;
-import ai.djl.huggingface.tokenizers.jni.LibUtils;
-import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import org.neurite.djl.DjlRuntime;
 import org.osgi.framework.BundleActivator;
 import org.osgi.framework.BundleContext;
 
 /**
- * Starts DJL's PyTorch engine and the tokenizer natives once, offline, with the right class loader.
- *
- * <p>The launcher points {@code DJL_CACHE_DIR} and {@code ENGINE_CACHE_DIR} at the installation's
- * own cache; if it did not (a foreign launcher), DJL's defaults apply. Offline mode and opting out
- * of telemetry are forced here so that no code path in DJL reaches the network.
+ * Forces DJL offline with telemetry off before any DJL code runs, whoever launched the framework,
+ * and fills DJL's static engine registry (providers only, no natives) with this bundle's class
+ * loader: whichever thread touches {@code ai.djl.engine.Engine} first fixes that registry for the
+ * life of the JVM. The engine itself starts lazily, through {@link org.neurite.djl.DjlRuntime#pytorch()}. The
+ * launcher also points {@code DJL_CACHE_DIR} and {@code ENGINE_CACHE_DIR} at the installation's
+ * own cache; a foreign launcher that does not gets DJL's defaults.
  */
 public final class EngineBootstrap implements BundleActivator {
-  private static final Logger LOG = System.getLogger(EngineBootstrap.class.getName());
-
   @Override
   public void start(BundleContext context) throws Exception {
     System.setProperty("ai.djl.offline", "true");
     System.setProperty("OPT_OUT_TRACKING", "true");
-    long started = System.nanoTime();
-    Engine engine = DjlRuntime.withDjlClassLoader(() -> {
-      Engine pytorch = Engine.getEngine("PyTorch");
-      LibUtils.checkStatus();
-      return pytorch;
-    });
-    LOG.log(Level.INFO, "DJL {0} engine {1} {2} started in {3} ms (cache {4})",
-        Engine.getDjlVersion(), engine.getEngineName(), engine.getVersion(),
-        (System.nanoTime() - started) / 1_000_000, System.getProperty("DJL_CACHE_DIR", "default"));
+    java.util.Set<String> engines = DjlRuntime.withDjlClassLoader(Engine::getAllEngines);
+    if (!engines.contains("PyTorch")) {
+      throw new IllegalStateException("DJL found no PyTorch engine provider among " + engines
+          + ": the org.neurite.djl bundle is incomplete");
+    }
   }
 
   @Override

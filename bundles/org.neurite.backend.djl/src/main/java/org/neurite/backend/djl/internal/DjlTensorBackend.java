@@ -27,34 +27,51 @@ import org.osgi.service.component.annotations.Deactivate;
 public final class DjlTensorBackend implements TensorBackend {
   private static final Pattern CUDA = Pattern.compile("(?:cuda|gpu)(?::(\\d+))?");
 
-  private final Engine engine;
-  private final NDManager root;
+  private final java.util.function.Supplier<Engine> engineSource;
   private final Set<NDManager> scopes = Collections.newSetFromMap(new WeakHashMap<>());
+  private Engine engine;
+  private NDManager root;
 
+  /** The engine starts on the first call that needs it, not when the service starts. */
   @Activate
-  public DjlTensorBackend() throws Exception {
-    this(DjlRuntime.withDjlClassLoader(() -> Engine.getEngine("PyTorch")));
+  public DjlTensorBackend() {
+    this(DjlRuntime::pytorch);
   }
 
-  DjlTensorBackend(Engine engine) {
-    this.engine = engine;
-    this.root = engine.newBaseManager(Device.cpu());
-    this.root.setName("neurite-backend");
+  DjlTensorBackend(java.util.function.Supplier<Engine> engineSource) {
+    this.engineSource = engineSource;
+  }
+
+  private synchronized Engine engine() {
+    if (engine == null) {
+      engine = engineSource.get();
+      root = engine.newBaseManager(Device.cpu());
+      root.setName("neurite-backend");
+    }
+    return engine;
   }
 
   @Deactivate
-  void close() {
-    root.close();
+  synchronized void close() {
+    if (root != null) {
+      root.close();
+    }
   }
 
   @Override
   public String engineName() {
-    return engine.getEngineName();
+    return "PyTorch";
   }
 
+  /** From the natives' own properties until the engine has started, so asking costs nothing. */
   @Override
   public String engineVersion() {
-    return engine.getVersion();
+    synchronized (this) {
+      if (engine != null) {
+        return engine.getVersion();
+      }
+    }
+    return DjlRuntime.nativeVersion();
   }
 
   @Override
@@ -67,7 +84,7 @@ public final class DjlTensorBackend implements TensorBackend {
     List<DeviceInfo> devices = new ArrayList<>();
     devices.add(new DeviceInfo("cpu", "cpu",
         Runtime.getRuntime().availableProcessors() + " cores, " + engineName() + " " + engineVersion()));
-    for (int i = 0; i < engine.getGpuCount(); i++) {
+    for (int i = 0; i < engine().getGpuCount(); i++) {
       devices.add(new DeviceInfo("cuda:" + i, "gpu", "CUDA device " + i));
     }
     return devices;
@@ -85,7 +102,7 @@ public final class DjlTensorBackend implements TensorBackend {
           + " available here: " + deviceIds() + ".");
     }
     int index = cuda.group(1) == null ? 0 : Integer.parseInt(cuda.group(1));
-    int gpus = engine.getGpuCount();
+    int gpus = engine().getGpuCount();
     if (index >= gpus) {
       throw new NeuriteException("Device cuda:" + index + " is not available: " + engineName() + " "
           + engineVersion() + " sees " + gpus + " GPU" + (gpus == 1 ? "" : "s")
@@ -99,7 +116,11 @@ public final class DjlTensorBackend implements TensorBackend {
   @Override
   public NDManager newScope(String deviceSpec) {
     Device device = device(deviceSpec);
-    NDManager scope = root.newSubManager(device);
+    engine();
+    NDManager scope;
+    synchronized (this) {
+      scope = root.newSubManager(device);
+    }
     synchronized (scopes) {
       scopes.add(scope);
     }

@@ -21,7 +21,7 @@ class DjlTensorBackendTest {
 
   @BeforeAll
   static void start() {
-    backend = new DjlTensorBackend(Engine.getEngine("PyTorch"));
+    backend = new DjlTensorBackend(() -> Engine.getEngine("PyTorch"));
   }
 
   @AfterAll

@@ -1,0 +1,123 @@
+package org.neurite.datasets.internal;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.neurite.api.NeuriteException;
+import org.neurite.api.data.Example;
+
+/**
+ * CSV as RFC 4180 writes it: a header row naming the columns, fields separated by a delimiter,
+ * double-quoted fields that may hold delimiters, newlines and doubled quotes.
+ */
+final class CsvRecords implements RecordReader {
+  private final Path file;
+  private final Fields fields;
+  private final char delimiter;
+  private List<String> header;
+  private int textColumn;
+  private int labelColumn;
+  private int groupColumn;
+  private int idColumn;
+  private long line;
+
+  CsvRecords(Path file, Fields fields, char delimiter) {
+    this.file = file;
+    this.fields = fields;
+    this.delimiter = delimiter;
+  }
+
+  @Override
+  public Example next(BufferedReader in) throws IOException {
+    if (header == null) {
+      header = readRecord(in);
+      if (header == null) {
+        throw new NeuriteException(file + " is empty; a CSV dataset needs a header row naming its columns.");
+      }
+      textColumn = column(fields.text(), true);
+      labelColumn = column(fields.label(), false);
+      groupColumn = column(fields.group(), false);
+      idColumn = column(fields.id(), false);
+    }
+    long startLine = line + 1;
+    List<String> record;
+    do {
+      record = readRecord(in);
+      if (record == null) {
+        return null;
+      }
+    } while (record.size() == 1 && record.get(0).isEmpty());
+    if (record.size() != header.size()) {
+      throw new NeuriteException(file + ":" + startLine + ": " + record.size() + " fields, but the header has "
+          + header.size() + " (" + header + "). Quote fields that contain '" + delimiter + "'.");
+    }
+    return new Example(startLine, idColumn < 0 ? Long.toString(startLine) : record.get(idColumn), record.get(textColumn),
+        labelColumn < 0 ? null : record.get(labelColumn), groupColumn < 0 ? null : record.get(groupColumn));
+  }
+
+  private int column(String name, boolean required) {
+    if (name.isEmpty() && !required) {
+      return -1;
+    }
+    int index = header.indexOf(name);
+    if (index < 0) {
+      throw new NeuriteException(file + ":1: no column \"" + name + "\" in the header " + header
+          + ". Set the step's parameter to one of those columns" + (required ? "." : ", or \"\" for none."));
+    }
+    return index;
+  }
+
+  /** One record, which may span lines inside quotes; null at the end of the file. */
+  private List<String> readRecord(BufferedReader in) throws IOException {
+    String first = in.readLine();
+    if (first == null) {
+      return null;
+    }
+    line++;
+    List<String> record = new ArrayList<>();
+    StringBuilder field = new StringBuilder();
+    boolean quoted = false;
+    String text = first;
+    long quoteStart = line;
+    int i = 0;
+    while (true) {
+      if (i == text.length()) {
+        if (!quoted) {
+          break;
+        }
+        String more = in.readLine();
+        if (more == null) {
+          throw new NeuriteException(file + ":" + quoteStart + ": a quoted field is never closed; add the closing \"");
+        }
+        line++;
+        field.append('\n');
+        text = more;
+        i = 0;
+        continue;
+      }
+      char c = text.charAt(i++);
+      if (quoted) {
+        if (c == '"' && i < text.length() && text.charAt(i) == '"') {
+          field.append('"');
+          i++;
+        } else if (c == '"') {
+          quoted = false;
+        } else {
+          field.append(c);
+        }
+      } else if (c == '"' && field.length() == 0) {
+        quoted = true;
+        quoteStart = line;
+      } else if (c == delimiter) {
+        record.add(field.toString());
+        field.setLength(0);
+      } else {
+        field.append(c);
+      }
+    }
+    record.add(field.toString());
+    return record;
+  }
+}

@@ -1,0 +1,161 @@
+package org.neurite.workflow.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.neurite.api.NeuriteException;
+import org.neurite.api.backend.TensorBackend;
+import org.neurite.api.provenance.ContentHash;
+import org.neurite.api.provenance.SourceKind;
+import org.neurite.api.step.Artifacts;
+import org.neurite.api.step.Progress;
+import org.neurite.api.step.StepContext;
+
+/** The context one step runs in: typed parameters, lazily restored inputs, and recording as it goes. */
+final class EngineStepContext implements StepContext, Artifacts {
+  private final RunContext run;
+  private final String stepId;
+  private final long recordId;
+  private final Map<String, Object> params;
+  private final Map<String, Supplier<Object>> inputs;
+  private final Map<Path, String> artifactHashes = new ConcurrentHashMap<>();
+
+  EngineStepContext(RunContext run, String stepId, long recordId, Map<String, Object> params,
+      Map<String, Supplier<Object>> inputs) {
+    this.run = run;
+    this.stepId = stepId;
+    this.recordId = recordId;
+    this.params = params;
+    this.inputs = inputs;
+  }
+
+  Map<Path, String> artifactHashes() {
+    return artifactHashes;
+  }
+
+  @Override
+  public String stepId() {
+    return stepId;
+  }
+
+  @Override
+  public long runId() {
+    return run.runId();
+  }
+
+  @Override
+  public <T> T param(String name, Class<T> type) {
+    if (!params.containsKey(name)) {
+      throw new IllegalArgumentException("step " + stepId + " asked for parameter '" + name + "', which its spec does not declare");
+    }
+    return convert(params.get(name), type, "parameter", name);
+  }
+
+  @Override
+  public <T> T input(String name, Class<T> type) {
+    Supplier<Object> value = inputs.get(name);
+    if (value == null) {
+      throw new IllegalArgumentException("step " + stepId + " asked for input '" + name + "', which its spec does not declare");
+    }
+    return convert(value.get(), type, "input", name);
+  }
+
+  private <T> T convert(Object value, Class<T> type, String what, String name) {
+    if (value instanceof Long l && type == Integer.class) {
+      return type.cast(Math.toIntExact(l));
+    }
+    if (value instanceof Number n && type == Double.class) {
+      return type.cast(n.doubleValue());
+    }
+    if (!type.isInstance(value)) {
+      throw new IllegalArgumentException("step " + stepId + " asked for " + what + " '" + name + "' as "
+          + type.getSimpleName() + ", but it is " + (value == null ? "null" : value.getClass().getSimpleName()));
+    }
+    return type.cast(value);
+  }
+
+  @Override
+  public String device() {
+    return run.device();
+  }
+
+  @Override
+  public TensorBackend backend() {
+    return run.backend();
+  }
+
+  @Override
+  public Path workspace() {
+    return run.workspace();
+  }
+
+  @Override
+  public Progress progress(String label, long total) {
+    return new ConsoleProgress(run.out(), label, total);
+  }
+
+  @Override
+  public void metric(String name, String group, double value) {
+    run.store().recordMetric(recordId, name, group, value);
+  }
+
+  @Override
+  public void source(String kind, String name, String path, String contentHash, String detailsJson) {
+    SourceKind sourceKind;
+    try {
+      sourceKind = SourceKind.valueOf(kind.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("step " + stepId + " recorded a source of kind '" + kind + "'; use model or dataset", e);
+    }
+    run.store().recordSource(recordId, sourceKind, name, path, contentHash, detailsJson);
+  }
+
+  @Override
+  public boolean cancelled() {
+    return run.cancelled().get();
+  }
+
+  @Override
+  public Artifacts artifacts() {
+    return this;
+  }
+
+  @Override
+  public Path write(String fileName, String kind, FileWriter writer) throws Exception {
+    if (fileName.isBlank() || fileName.contains("/") || fileName.contains("\\") || fileName.startsWith(".")) {
+      throw new IllegalArgumentException("step " + stepId + " named an artifact '" + fileName
+          + "'; an artifact name is a plain file name, without folders");
+    }
+    Path folder = run.runsDir().resolve(Long.toString(run.runId())).resolve(stepId);
+    Files.createDirectories(folder);
+    Path target = folder.resolve(fileName);
+    Path temporary = folder.resolve(fileName + ".part");
+    try {
+      writer.writeTo(temporary);
+      if (!Files.isRegularFile(temporary)) {
+        throw new IllegalStateException("step " + stepId + " did not write its artifact " + fileName);
+      }
+      Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (Exception | Error e) {
+      deleteQuietly(temporary);
+      throw e;
+    }
+    String sha = ContentHash.sha256(target);
+    run.store().recordArtifact(recordId, kind, run.runsDir().relativize(target).toString(), sha, Files.size(target));
+    artifactHashes.put(target.toAbsolutePath().normalize(), sha);
+    return target;
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // a leftover .part file is never recorded; the next run of the step overwrites it
+    }
+  }
+}

@@ -1,0 +1,264 @@
+package org.neurite.workflow.internal;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.neurite.api.NeuriteException;
+import org.neurite.api.provenance.MemoHit;
+import org.neurite.api.provenance.RunStatus;
+import org.neurite.api.provenance.StepFinish;
+import org.neurite.api.provenance.StepInput;
+import org.neurite.api.provenance.StepOutput;
+import org.neurite.api.provenance.StepRecord;
+import org.neurite.api.provenance.StepStart;
+import org.neurite.api.provenance.StepStatus;
+import org.neurite.api.step.PortSpec;
+import org.neurite.api.step.StepResult;
+import org.neurite.api.workflow.RunOutcome;
+import org.neurite.api.workflow.StepOutcome;
+
+/**
+ * Runs the steps of one plan in order, recording each as it starts and ends. A step is reused
+ * rather than run when it completed earlier in this run (resume) or when an earlier successful
+ * step had the same memo key (cache). Values flow lazily: a reused output is restored only when a
+ * step that consumes it actually runs.
+ */
+final class RunExecution {
+  private static final Logger LOG = System.getLogger(RunExecution.class.getName());
+
+  private final Plan plan;
+  private final RunContext run;
+  private final Map<String, RegisteredStep> steps;
+  private final boolean noCache;
+  private final Map<String, StepRecord> completedEarlier;
+  private final Map<String, StepState> states = new HashMap<>();
+  private final Map<String, String> memoKeys = new LinkedHashMap<>();
+  private final List<StepOutcome> outcomes = new ArrayList<>();
+  private volatile Long runningRecord;
+
+  RunExecution(Plan plan, RunContext run, Map<String, RegisteredStep> steps, boolean noCache,
+      Map<String, StepRecord> completedEarlier) {
+    this.plan = plan;
+    this.run = run;
+    this.steps = steps;
+    this.noCache = noCache;
+    this.completedEarlier = completedEarlier;
+  }
+
+  /** The step record running now, if any (for cancellation from a signal). */
+  Long runningRecord() {
+    return runningRecord;
+  }
+
+  RunOutcome execute() {
+    long started = System.nanoTime();
+    int total = plan.steps().size();
+    int index = 0;
+    RunStatus status = RunStatus.SUCCEEDED;
+    String message = null;
+    for (Plan.PlannedStep planned : plan.steps()) {
+      index++;
+      if (run.cancelled().get()) {
+        status = RunStatus.CANCELLED;
+        message = "cancelled before step " + planned.id();
+        break;
+      }
+      RegisteredStep step = steps.get(planned.spec().name());
+      if (step == null) {
+        status = RunStatus.FAILED;
+        message = "step service " + planned.spec().name() + " went away during the run";
+        break;
+      }
+      String prefix = String.format("  [%d/%d] %-14s %-18s ", index, total, planned.id(), planned.spec().name());
+      try {
+        StepOutcome outcome = runOne(planned, step, prefix);
+        outcomes.add(outcome);
+        if (outcome.status() == StepStatus.CANCELLED) {
+          status = RunStatus.CANCELLED;
+          message = "cancelled during step " + planned.id();
+          break;
+        }
+      } catch (StepFailure failure) {
+        outcomes.add(failure.outcome);
+        status = RunStatus.FAILED;
+        message = "step " + planned.id() + " (" + planned.spec().name() + ") failed: " + failure.getMessage();
+        break;
+      }
+    }
+    run.store().finishRun(run.runId(), status, message);
+    return new RunOutcome(run.runId(), status, message, outcomes, Duration.ofNanos(System.nanoTime() - started));
+  }
+
+  private StepOutcome runOne(Plan.PlannedStep planned, RegisteredStep step, String prefix) throws StepFailure {
+    long started = System.nanoTime();
+    String paramsJson = MemoKey.canonicalParams(planned.params());
+    List<StepInput> inputs = new ArrayList<>();
+    Map<String, String> inputHashes = new LinkedHashMap<>();
+    Map<String, Supplier<Object>> inputValues = new LinkedHashMap<>();
+    planned.inputs().forEach((name, ref) -> {
+      StepState producer = states.get(ref.target());
+      StepOutput output = producer.outputs().get(ref.output());
+      inputs.add(new StepInput(name, producer.recordId(), ref.output(), output.valueHash()));
+      inputHashes.put(name, output.valueHash());
+      inputValues.put(name, producer.values().get(ref.output()));
+    });
+    List<String> earlierKeys = planned.spec().readsRun()
+        ? planned.after().stream().map(memoKeys::get).toList() : List.of();
+    String memoKey = MemoKey.of(step, paramsJson, inputHashes, earlierKeys);
+    memoKeys.put(planned.id(), memoKey);
+
+    StepRecord earlier = completedEarlier.get(planned.id());
+    if (earlier != null && memoKey.equals(earlier.memoKey())) {
+      Optional<String> problem = run.store().artifactProblem(earlier.id(), run.runsDir());
+      if (problem.isEmpty()) {
+        states.put(planned.id(), reuse(planned, step, earlier.cachedFrom() != null ? earlier.cachedFrom() : earlier.id(),
+            earlier.outputs()));
+        run.out().println(prefix + "done before the interruption (step record " + earlier.id() + ")");
+        return new StepOutcome(planned.id(), planned.spec().name(), earlier.status(), Duration.ZERO, earlier.cachedFrom());
+      }
+      LOG.log(Level.INFO, "Step {0} of run {1} runs again: {2}", planned.id(), run.runId(), problem.get());
+    }
+    StepStart start = new StepStart(run.runId(), planned.id(), planned.spec().name(), step.bundle(), step.bundleVersion(),
+        paramsJson, inputs, memoKey);
+    if (!noCache) {
+      Optional<MemoHit> hit = run.store().findReusable(memoKey, run.runsDir());
+      if (hit.isPresent()) {
+        StepRecord origin = hit.get().step();
+        long originId = origin.cachedFrom() != null ? origin.cachedFrom() : origin.id();
+        long record = run.store().beginStep(start);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        run.store().finishStep(record, StepFinish.cached(originId, origin.outputs(), took));
+        states.put(planned.id(), reuse(planned, step, originId, origin.outputs()));
+        run.out().println(prefix + "cached (step record " + originId + " of run " + origin.runId() + ")");
+        return new StepOutcome(planned.id(), planned.spec().name(), StepStatus.CACHED, took, originId);
+      }
+    }
+    long record = run.store().beginStep(start);
+    runningRecord = record;
+    Map<String, Object> params = new LinkedHashMap<>();
+    planned.params().forEach((name, json) -> params.put(name,
+        ParamTypes.toJava(planned.spec().param(name).orElseThrow().type(), json, run.workspace())));
+    EngineStepContext context = new EngineStepContext(run, planned.id(), record, params, inputValues);
+    try {
+      StepResult result = step.step().run(context);
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      if (run.cancelled().get()) {
+        run.store().finishStep(record, StepFinish.cancelled(took));
+        run.out().println(prefix + "cancelled");
+        return new StepOutcome(planned.id(), planned.spec().name(), StepStatus.CANCELLED, took, null);
+      }
+      List<StepOutput> outputs = persistOutputs(planned, step, result, context);
+      run.store().finishStep(record, StepFinish.succeeded(outputs, took));
+      Map<String, Supplier<Object>> values = new LinkedHashMap<>();
+      for (PortSpec port : planned.spec().outputs()) {
+        Object value = result.outputs().get(port.name());
+        values.put(port.name(), () -> value);
+      }
+      Map<String, StepOutput> byName = new LinkedHashMap<>();
+      outputs.forEach(o -> byName.put(o.name(), o));
+      states.put(planned.id(), new StepState(record, byName, values));
+      run.out().println(prefix + "done in " + human(took));
+      return new StepOutcome(planned.id(), planned.spec().name(), StepStatus.SUCCEEDED, took, null);
+    } catch (Exception | LinkageError e) {
+      Duration took = Duration.ofNanos(System.nanoTime() - started);
+      run.store().finishStep(record, StepFinish.failed(e, took));
+      boolean userError = e instanceof NeuriteException;
+      if (!userError) {
+        LOG.log(Level.ERROR, "Step " + planned.id() + " (" + planned.spec().name() + ") of run " + run.runId()
+            + " failed with an unexpected error", e);
+      }
+      run.out().println(prefix + "FAILED after " + human(took));
+      String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
+      throw new StepFailure(userError ? message : e + " (a bug in " + step.bundle() + "; stack trace in the log)",
+          new StepOutcome(planned.id(), planned.spec().name(), StepStatus.FAILED, took, null));
+    } finally {
+      runningRecord = null;
+    }
+  }
+
+  private List<StepOutput> persistOutputs(Plan.PlannedStep planned, RegisteredStep step, StepResult result,
+      EngineStepContext context) {
+    for (String name : result.outputs().keySet()) {
+      if (planned.spec().output(name).isEmpty()) {
+        throw new IllegalStateException("step " + step.spec().name() + " returned output '" + name + "', which its spec does not declare");
+      }
+    }
+    List<StepOutput> outputs = new ArrayList<>();
+    for (PortSpec port : planned.spec().outputs()) {
+      Object value = result.outputs().get(port.name());
+      if (value == null) {
+        throw new IllegalStateException("step " + step.spec().name() + " did not return its declared output '" + port.name() + "'");
+      }
+      outputs.add(OutputCodec.persist(step.spec().name(), port, value, run.runsDir(), context.artifactHashes()));
+    }
+    return outputs;
+  }
+
+  /** A step whose outputs come from an earlier record: each value is restored when first used. */
+  private StepState reuse(Plan.PlannedStep planned, RegisteredStep step, long originId, List<StepOutput> recorded) {
+    Map<String, StepOutput> byName = new LinkedHashMap<>();
+    recorded.forEach(o -> byName.put(o.name(), o));
+    Map<String, Supplier<Object>> values = new LinkedHashMap<>();
+    for (PortSpec port : planned.spec().outputs()) {
+      StepOutput output = byName.get(port.name());
+      if (output == null) {
+        throw new IllegalStateException("step record " + originId + " has no output '" + port.name() + "'");
+      }
+      values.put(port.name(), new Lazy(() -> {
+        EngineStepContext context = new EngineStepContext(run, planned.id(), originId, Map.of(), Map.of());
+        return OutputCodec.restore(output, port, step.step(), run.runsDir(), context);
+      }));
+    }
+    return new StepState(originId, byName, values);
+  }
+
+  private static String human(Duration d) {
+    long ms = d.toMillis();
+    return ms < 1000 ? ms + " ms" : String.format("%.1f s", ms / 1000.0);
+  }
+
+  /** Evaluates once, on first use. */
+  private static final class Lazy implements Supplier<Object> {
+    private final java.util.concurrent.Callable<Object> source;
+    private Object value;
+    private boolean done;
+
+    Lazy(java.util.concurrent.Callable<Object> source) {
+      this.source = source;
+    }
+
+    @Override
+    public synchronized Object get() {
+      if (!done) {
+        try {
+          value = source.call();
+        } catch (RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new IllegalStateException("could not restore a recorded output: " + e.getMessage(), e);
+        }
+        done = true;
+      }
+      return value;
+    }
+  }
+
+  /** A step failed; the run stops there. */
+  private static final class StepFailure extends Exception {
+    private static final long serialVersionUID = 1L;
+    private final transient StepOutcome outcome;
+
+    StepFailure(String message, StepOutcome outcome) {
+      super(message);
+      this.outcome = outcome;
+    }
+  }
+
+}

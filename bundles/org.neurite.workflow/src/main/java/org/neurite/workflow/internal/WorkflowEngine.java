@@ -1,0 +1,256 @@
+package org.neurite.workflow.internal;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.PrintStream;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.neurite.api.NeuriteException;
+import org.neurite.api.backend.TensorBackend;
+import org.neurite.api.provenance.ContentHash;
+import org.neurite.api.provenance.ProcessIdentity;
+import org.neurite.api.provenance.ProvenanceStore;
+import org.neurite.api.provenance.Run;
+import org.neurite.api.provenance.RunStart;
+import org.neurite.api.provenance.RunStatus;
+import org.neurite.api.provenance.RuntimeVersions;
+import org.neurite.api.provenance.StepFinish;
+import org.neurite.api.provenance.StepRecord;
+import org.neurite.api.step.NeuriteStep;
+import org.neurite.api.step.Step;
+import org.neurite.api.step.StepSpec;
+import org.neurite.api.workflow.RunOptions;
+import org.neurite.api.workflow.RunOutcome;
+import org.neurite.api.workflow.WorkflowRunner;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/**
+ * The workflow engine: the one component that tracks {@link Step} services (by their
+ * {@code neurite.step.name} property, dynamically, so a plugin installed at run time is usable at
+ * once), validates workflow files against them and runs them with provenance.
+ */
+@Component(service = WorkflowRunner.class)
+public final class WorkflowEngine implements WorkflowRunner {
+  private static final Logger LOG = System.getLogger(WorkflowEngine.class.getName());
+  private static final String NAME_PROPERTY = NeuriteStep.PREFIX_ + "name";
+
+  private final ProvenanceStore store;
+  private final TensorBackend backend;
+  private final Path workspace;
+  private final String neuriteVersion;
+  private final Map<String, RegisteredStep> steps = new ConcurrentHashMap<>();
+
+  @Activate
+  public WorkflowEngine(@Reference ProvenanceStore store, @Reference TensorBackend backend, BundleContext context) {
+    this.store = store;
+    this.backend = backend;
+    String ws = context.getProperty("neurite.workspace");
+    if (ws == null) {
+      throw new NeuriteException("Framework property neurite.workspace is not set: start Neurite with bin/neurite.");
+    }
+    this.workspace = Path.of(ws);
+    this.neuriteVersion = String.valueOf(context.getProperty("neurite.version"));
+    List<Long> interrupted = store.markInterrupted();
+    if (!interrupted.isEmpty()) {
+      LOG.log(Level.WARNING, "Runs {0} were interrupted (their process is gone); continue one with `resume RUN`.", interrupted);
+    }
+  }
+
+  /** For tests: an engine over a given workspace. */
+  WorkflowEngine(ProvenanceStore store, TensorBackend backend, Path workspace, String neuriteVersion) {
+    this.store = store;
+    this.backend = backend;
+    this.workspace = workspace;
+    this.neuriteVersion = neuriteVersion;
+    store.markInterrupted();
+  }
+
+  @Reference(service = Step.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  void addStep(ServiceReference<Step> reference, Step step) {
+    Object property = reference.getProperty(NAME_PROPERTY);
+    StepSpec spec = step.spec();
+    Bundle bundle = reference.getBundle();
+    if (property == null || !spec.name().equals(property.toString())) {
+      LOG.log(Level.ERROR, "Ignoring step {0} of bundle {1}: its service property {2}={3} does not equal its spec name;"
+          + " annotate it with @NeuriteStep(name = \"{0}\")", spec.name(), bundle.getSymbolicName(), NAME_PROPERTY, property);
+      return;
+    }
+    String version = bundle.getVersion().toString();
+    String provider = version.endsWith("SNAPSHOT") ? version + "@" + bundle.getLastModified() : version;
+    add(new RegisteredStep(step, spec, bundle.getSymbolicName(), version, provider));
+  }
+
+  void removeStep(ServiceReference<Step> reference, Step step) {
+    steps.values().removeIf(r -> r.step() == step);
+  }
+
+  void add(RegisteredStep step) {
+    RegisteredStep previous = steps.putIfAbsent(step.spec().name(), step);
+    if (previous != null && previous.step() != step.step()) {
+      LOG.log(Level.WARNING, "Two bundles provide step {0}: {1} and {2}; using {1}", step.spec().name(),
+          previous.bundle(), step.bundle());
+    }
+  }
+
+  @Override
+  public List<StepSpec> steps() {
+    return steps.values().stream().map(RegisteredStep::spec).sorted(Comparator.comparing(StepSpec::name)).toList();
+  }
+
+  @Override
+  public Optional<StepSpec> step(String name) {
+    return Optional.ofNullable(steps.get(name)).map(RegisteredStep::spec);
+  }
+
+  @Override
+  public String validate(Path file, RunOptions options) {
+    return plan(WorkflowParser.read(file), options).definition().name();
+  }
+
+  private Plan plan(WorkflowDefinition definition, RunOptions options) {
+    Map<String, StepSpec> registry = new HashMap<>();
+    steps.forEach((name, r) -> registry.put(name, r.spec()));
+    Plan plan = Validator.validate(definition, registry, options);
+    backend.device(plan.device());
+    return plan;
+  }
+
+  @Override
+  public RunOutcome run(Path file, RunOptions options, PrintStream out) {
+    Plan plan = plan(WorkflowParser.read(file), options);
+    String text = plan.definition().text();
+    RunStart start = new RunStart(plan.definition().name(), file.toAbsolutePath().toString(), text,
+        ContentHash.sha256(text), runParams(plan), ProcessIdentity.current(), versions(), plan.device(), workspace.toString());
+    long runId = store.beginRun(start);
+    out.printf("run %d: %s (%d steps, device %s)%n", runId, plan.definition().name(), plan.steps().size(), plan.device());
+    return execute(plan, runId, options.noCache(), Map.of(), out);
+  }
+
+  @Override
+  public RunOutcome resume(long runId, PrintStream out) {
+    Run earlier = store.run(runId).orElseThrow(() -> new NeuriteException("There is no run " + runId + "; `runs` lists them."));
+    if (earlier.status() == RunStatus.SUCCEEDED) {
+      throw new NeuriteException("Run " + runId + " already succeeded; there is nothing to resume.");
+    }
+    JsonObject recorded = JsonParser.parseString(earlier.paramsJson()).getAsJsonObject();
+    Map<String, String> overrides = new LinkedHashMap<>();
+    recorded.getAsJsonObject("params").entrySet().forEach(e -> overrides.put(e.getKey(),
+        e.getValue().isJsonArray() ? join(e.getValue()) : e.getValue().getAsString()));
+    RunOptions options = new RunOptions(overrides, false, recorded.get("device").getAsString());
+    Path source = Path.of(earlier.workflowSource() == null ? "resumed.json" : earlier.workflowSource());
+    Plan plan = plan(WorkflowParser.parse(source, earlier.workflowText()), options);
+    Run resumed = store.resumeRun(runId, ProcessIdentity.current());
+    Map<String, StepRecord> completed = new HashMap<>();
+    store.completedSteps(runId).forEach(r -> completed.put(r.stepId(), r));
+    out.printf("run %d: %s resumed (attempt %d; %d of %d steps completed before)%n", runId, plan.definition().name(),
+        resumed.attempt(), completed.size(), plan.steps().size());
+    return execute(plan, runId, false, completed, out);
+  }
+
+  private RunOutcome execute(Plan plan, long runId, boolean noCache, Map<String, StepRecord> completed, PrintStream out) {
+    AtomicBoolean cancelled = new AtomicBoolean();
+    RunContext context = new RunContext(runId, plan.device(), workspace, workspace.resolve("runs"), store, backend, out, cancelled);
+    RunExecution execution = new RunExecution(plan, context, Map.copyOf(steps), noCache, completed);
+    ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "neurite-heartbeat-" + runId);
+      t.setDaemon(true);
+      return t;
+    });
+    long interval = Math.max(1, store.heartbeatInterval().toMillis());
+    heartbeat.scheduleAtFixedRate(() -> heartbeat(runId, cancelled), interval, interval, TimeUnit.MILLISECONDS);
+    AtomicBoolean finished = new AtomicBoolean();
+    Thread onSignal = new Thread(() -> cancelOnSignal(runId, execution, cancelled, finished), "neurite-cancel-" + runId);
+    Runtime.getRuntime().addShutdownHook(onSignal);
+    try {
+      RunOutcome outcome = execution.execute();
+      long cached = outcome.steps().stream().filter(s -> s.status() == org.neurite.api.provenance.StepStatus.CACHED).count();
+      out.printf("run %d %s in %.1f s: %d steps, %d cached%s%n", runId, outcome.status(),
+          outcome.duration().toMillis() / 1000.0, outcome.steps().size(), cached,
+          outcome.message() == null ? "" : "\n  " + outcome.message());
+      return outcome;
+    } finally {
+      finished.set(true);
+      heartbeat.shutdownNow();
+      try {
+        Runtime.getRuntime().removeShutdownHook(onSignal);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is already exiting: the hook is running or ran
+      }
+    }
+  }
+
+  private void heartbeat(long runId, AtomicBoolean cancelled) {
+    try {
+      if (!store.heartbeat(runId)) {
+        LOG.log(Level.WARNING, "Run {0} was marked interrupted by another process; stopping it", runId);
+        cancelled.set(true);
+      }
+    } catch (RuntimeException e) {
+      LOG.log(Level.WARNING, "Heartbeat of run " + runId + " failed", e);
+    }
+  }
+
+  /** Ctrl-C or a TERM signal: stop at the next check, and record the run as cancelled. */
+  private void cancelOnSignal(long runId, RunExecution execution, AtomicBoolean cancelled, AtomicBoolean finished) {
+    cancelled.set(true);
+    long deadline = System.currentTimeMillis() + 3000;
+    while (!finished.get() && System.currentTimeMillis() < deadline) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (!finished.get()) {
+      Long record = execution.runningRecord();
+      if (record != null) {
+        store.finishStep(record, StepFinish.cancelled(java.time.Duration.ZERO));
+      }
+      store.finishRun(runId, RunStatus.CANCELLED, "cancelled by a signal (Ctrl-C or kill)");
+    }
+  }
+
+  private String runParams(Plan plan) {
+    JsonObject params = new JsonObject();
+    plan.params().forEach(params::add);
+    JsonObject json = new JsonObject();
+    json.add("params", params);
+    json.addProperty("device", plan.device());
+    return json.toString();
+  }
+
+  private RuntimeVersions versions() {
+    return new RuntimeVersions(neuriteVersion, System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+        backend.djlVersion(), backend.engineName() + " " + backend.engineVersion());
+  }
+
+  private static String join(JsonElement array) {
+    List<String> parts = new ArrayList<>();
+    array.getAsJsonArray().forEach(e -> parts.add(e.getAsString()));
+    return String.join(",", parts);
+  }
+}
