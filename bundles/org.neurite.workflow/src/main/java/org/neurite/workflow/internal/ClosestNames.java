@@ -11,7 +11,7 @@ final class ClosestNames {
   private ClosestNames() {}
 
   static List<String> to(String wanted, Collection<String> known, int max) {
-    int limit = Math.max(2, wanted.length() / 2);
+    int limit = Math.max(1, Math.min(3, wanted.length() / 3));
     return known.stream()
         .map(name -> new Candidate(name, distance(wanted, name)))
         .filter(c -> c.distance() <= limit || c.name().startsWith(wanted) || wanted.startsWith(c.name()))

@@ -126,7 +126,7 @@ final class Validator {
       }
     }
     for (ParamSpec p : spec.params()) {
-      if (!values.containsKey(p.name())) {
+      if (!values.containsKey(p.name()) && !use.with().containsKey(p.name())) {
         if (p.isRequired()) {
           problems.add(use.id(), "missing required parameter '" + p.name() + "' (" + p.type().jsonName() + ": "
               + p.help() + "); add \"" + p.name() + "\": ... to its \"with\"");
@@ -248,7 +248,9 @@ final class Validator {
     List<Plan.PlannedStep> ordered = new ArrayList<>();
     Map<String, Integer> state = new HashMap<>();
     for (Plan.PlannedStep step : steps) {
-      visit(step, byId, state, new ArrayDeque<>(), ordered);
+      if (!visit(step, byId, state, new ArrayDeque<>(), ordered)) {
+        break;
+      }
     }
     return ordered;
   }

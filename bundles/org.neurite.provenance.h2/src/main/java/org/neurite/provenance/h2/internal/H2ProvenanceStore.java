@@ -94,8 +94,17 @@ public final class H2ProvenanceStore implements ProvenanceStore {
     }
   }
 
+  /**
+   * The embedded store of a workspace ({@code <workspace>/db/neurite}), outside OSGi: for tools
+   * and for other modules' tests, which run the engine on the real store.
+   */
+  public static H2ProvenanceStore embedded(java.nio.file.Path workspace, Duration heartbeatInterval) {
+    return new H2ProvenanceStore(new Database(Connections.embeddedUrl(workspace), "sa", "", 4, "(embedded)"),
+        heartbeatInterval);
+  }
+
   @Deactivate
-  void close() {
+  public void close() {
     db.close();
   }
 

@@ -1,0 +1,103 @@
+package org.neurite.workflow.internal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.neurite.api.NeuriteException;
+import org.neurite.api.step.ParamSpec;
+import org.neurite.api.step.ParamType;
+import org.neurite.api.step.Step;
+import org.neurite.api.step.StepContext;
+import org.neurite.api.step.StepResult;
+import org.neurite.api.step.StepSpec;
+
+/** Small real steps for engine tests: they write artifacts, read them back and record metrics. */
+final class TestSteps {
+  private TestSteps() {}
+
+  /** {@code test.numbers}: writes 1..n, one per line, and outputs the file and n. */
+  static final class Numbers implements Step {
+    int runs;
+
+    @Override
+    public StepSpec spec() {
+      return StepSpec.named("test.numbers").summary("writes the numbers 1..n")
+          .param(ParamSpec.required("n", ParamType.INTEGER, "how many numbers"))
+          .param(ParamSpec.optional("label", ParamType.STRING, "\"numbers\"", "a label"))
+          .output("file", Path.class, "the numbers, one per line")
+          .output("count", Long.class, "n")
+          .build();
+    }
+
+    @Override
+    public StepResult run(StepContext context) throws Exception {
+      runs++;
+      long n = context.param("n", Long.class);
+      Path file = context.artifacts().write("numbers.txt", "numbers", tmp -> {
+        StringBuilder text = new StringBuilder();
+        for (long i = 1; i <= n; i++) {
+          text.append(i).append('\n');
+        }
+        Files.writeString(tmp, text);
+      });
+      return StepResult.of("file", file, "count", n);
+    }
+  }
+
+  /** {@code test.sum}: sums a numbers file times a scale; records the sum as a metric. */
+  static final class Sum implements Step {
+    int runs;
+
+    @Override
+    public StepSpec spec() {
+      return StepSpec.named("test.sum").summary("sums a numbers file")
+          .param(ParamSpec.optional("scale", ParamType.NUMBER, "1", "a factor"))
+          .input("numbers", Path.class, "a numbers file")
+          .output("total", Double.class, "the scaled sum")
+          .build();
+    }
+
+    @Override
+    public StepResult run(StepContext context) throws Exception {
+      runs++;
+      List<String> lines = Files.readAllLines(context.input("numbers", Path.class));
+      double total = lines.stream().mapToLong(Long::parseLong).sum() * context.param("scale", Double.class);
+      context.metric("sum", "all", total);
+      return StepResult.of("total", total);
+    }
+  }
+
+  /** {@code test.fail}: fails with a user error. */
+  static final class Fail implements Step {
+    @Override
+    public StepSpec spec() {
+      return StepSpec.named("test.fail").summary("always fails").input("total", Double.class, "anything").build();
+    }
+
+    @Override
+    public StepResult run(StepContext context) {
+      throw new NeuriteException("the input was not acceptable: " + context.input("total", Double.class));
+    }
+  }
+
+  /** {@code test.halfwrite}: starts writing an artifact, then crashes inside the writer. */
+  static final class HalfWrite implements Step {
+    @Override
+    public StepSpec spec() {
+      return StepSpec.named("test.halfwrite").summary("crashes while writing").build();
+    }
+
+    @Override
+    public StepResult run(StepContext context) throws Exception {
+      context.artifacts().write("big.bin", "data", tmp -> {
+        Files.write(tmp, new byte[4096]);
+        throw new IllegalStateException("disk full (simulated)");
+      });
+      return StepResult.empty();
+    }
+  }
+
+  static RegisteredStep registered(Step step) {
+    return new RegisteredStep(step, step.spec(), "org.neurite.workflow.tests", "1.0.0", "1.0.0");
+  }
+}

@@ -1,0 +1,164 @@
+package org.neurite.workflow.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.neurite.api.provenance.RunDetail;
+import org.neurite.api.provenance.RunStatus;
+import org.neurite.api.provenance.StepStatus;
+import org.neurite.api.workflow.RunOptions;
+import org.neurite.api.workflow.RunOutcome;
+import org.neurite.backend.djl.internal.DjlTensorBackend;
+import org.neurite.provenance.h2.internal.H2ProvenanceStore;
+
+/** The engine in-process on the real H2 store and the real DJL backend, with small real steps. */
+class WorkflowEngineTest {
+  @TempDir Path workspace;
+  private H2ProvenanceStore store;
+  private WorkflowEngine engine;
+  private final TestSteps.Numbers numbers = new TestSteps.Numbers();
+  private final TestSteps.Sum sum = new TestSteps.Sum();
+  private final ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+  @BeforeEach
+  void start() {
+    store = H2ProvenanceStore.embedded(workspace, Duration.ofSeconds(1));
+    engine = new WorkflowEngine(store, new DjlTensorBackend(), workspace, "test");
+    for (var step : List.of(numbers, sum, new TestSteps.Fail(), new TestSteps.HalfWrite())) {
+      engine.add(TestSteps.registered(step));
+    }
+  }
+
+  @AfterEach
+  void stop() {
+    store.close();
+  }
+
+  private Path workflow(String json) throws Exception {
+    Path file = workspace.resolve("workflows/w.json");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, json);
+    return file;
+  }
+
+  private static final String CHAIN = "{\"name\": \"chain\", \"params\": {\"n\": {\"type\": \"integer\", \"default\": 4,"
+      + " \"help\": \"count\"}}, \"steps\": ["
+      + "{\"id\": \"nums\", \"uses\": \"test.numbers\", \"with\": {\"n\": \"${params.n}\"}},"
+      + "{\"id\": \"sum\", \"uses\": \"test.sum\", \"with\": {\"numbers\": \"${nums.file}\", \"scale\": 2}}]}";
+
+  private RunOutcome run(Path file, RunOptions options) {
+    return engine.run(file, options, new PrintStream(console, true, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void runRecordsStepsArtifactsAndMetrics() throws Exception {
+    RunOutcome outcome = run(workflow(CHAIN), RunOptions.defaults());
+    assertEquals(RunStatus.SUCCEEDED, outcome.status(), console.toString());
+    RunDetail detail = store.runDetail(outcome.runId()).orElseThrow();
+    assertEquals(List.of("nums", "sum"), detail.steps().stream().map(s -> s.stepId()).toList());
+    assertEquals(1, detail.artifacts().size());
+    assertEquals(outcome.runId() + "/nums/numbers.txt", detail.artifacts().get(0).path());
+    assertEquals(20.0, detail.metrics().get(0).value());
+    assertTrue(detail.run().workflowText().contains("\"chain\""));
+    assertEquals("{\"params\":{\"n\":4},\"device\":\"cpu\"}", detail.run().paramsJson());
+  }
+
+  @Test
+  void secondRunReusesEveryStepAndNoCacheDoesTheWork() throws Exception {
+    Path file = workflow(CHAIN);
+    run(file, RunOptions.defaults());
+    RunOutcome again = run(file, RunOptions.defaults());
+    assertEquals(List.of(StepStatus.CACHED, StepStatus.CACHED), again.steps().stream().map(s -> s.status()).toList());
+    assertEquals(1, numbers.runs);
+    assertEquals(1, sum.runs);
+    assertTrue(console.toString().contains("cached (step record"), console.toString());
+
+    RunOutcome forced = run(file, new RunOptions(Map.of(), true, null));
+    assertEquals(List.of(StepStatus.SUCCEEDED, StepStatus.SUCCEEDED), forced.steps().stream().map(s -> s.status()).toList());
+    assertEquals(2, numbers.runs);
+  }
+
+  @Test
+  void changedParameterRecomputesOnlyWhatDependsOnIt() throws Exception {
+    Path file = workflow(CHAIN);
+    run(file, RunOptions.defaults());
+    RunOutcome changed = run(file, new RunOptions(Map.of("n", "5"), false, null));
+    assertEquals(List.of(StepStatus.SUCCEEDED, StepStatus.SUCCEEDED), changed.steps().stream().map(s -> s.status()).toList());
+    assertEquals(30.0, store.runDetail(changed.runId()).orElseThrow().metrics().get(0).value());
+  }
+
+  @Test
+  void cachedOutputIsRestoredWhenADownstreamStepRuns() throws Exception {
+    Path file = workflow(CHAIN);
+    run(file, RunOptions.defaults());
+    String scaled = CHAIN.replace("\"scale\": 2", "\"scale\": 3");
+    RunOutcome outcome = run(workflow(scaled), RunOptions.defaults());
+    assertEquals(List.of(StepStatus.CACHED, StepStatus.SUCCEEDED), outcome.steps().stream().map(s -> s.status()).toList());
+    assertEquals(30.0, store.runDetail(outcome.runId()).orElseThrow().metrics().get(0).value());
+  }
+
+  @Test
+  void tamperedArtifactIsNotReused() throws Exception {
+    Path file = workflow(CHAIN);
+    RunOutcome first = run(file, RunOptions.defaults());
+    Files.writeString(workspace.resolve("runs/" + first.runId() + "/nums/numbers.txt"), "1\n");
+    RunOutcome again = run(file, RunOptions.defaults());
+    assertEquals(StepStatus.SUCCEEDED, again.steps().get(0).status());
+    assertEquals(2, numbers.runs);
+  }
+
+  @Test
+  void failingStepFailsTheRunWithItsMessageAndResumeContinues() throws Exception {
+    String json = CHAIN.replace("]}", ",{\"id\": \"check\", \"uses\": \"test.fail\", \"with\": {\"total\": \"${sum}\"}}]}");
+    RunOutcome failed = run(workflow(json), RunOptions.defaults());
+    assertEquals(RunStatus.FAILED, failed.status());
+    assertTrue(failed.message().contains("step check (test.fail) failed: the input was not acceptable: 20.0"), failed.message());
+    RunDetail detail = store.runDetail(failed.runId()).orElseThrow();
+    assertTrue(detail.steps().get(2).errorStackTrace().contains("TestSteps$Fail.run"));
+
+    RunOutcome resumed = engine.resume(failed.runId(), new PrintStream(console, true, StandardCharsets.UTF_8));
+    assertEquals(failed.runId(), resumed.runId());
+    assertEquals(StepStatus.SUCCEEDED, resumed.steps().get(0).status(), "nums completed before: reused");
+    assertEquals(1, numbers.runs, "resume does not redo completed steps");
+    assertEquals(RunStatus.FAILED, resumed.status(), "the failing step fails again");
+  }
+
+  @Test
+  void artifactWhoseWriterFailsIsNeitherRecordedNorLeftBehind() throws Exception {
+    RunOutcome outcome = run(workflow("{\"name\": \"h\", \"steps\": [{\"id\": \"half\", \"uses\": \"test.halfwrite\"}]}"),
+        RunOptions.defaults());
+    assertEquals(RunStatus.FAILED, outcome.status());
+    assertTrue(outcome.message().contains("disk full (simulated)"), outcome.message());
+    assertTrue(store.runDetail(outcome.runId()).orElseThrow().artifacts().isEmpty());
+    try (Stream<Path> files = Files.walk(workspace.resolve("runs"))) {
+      assertFalse(files.anyMatch(p -> p.toString().endsWith(".part") || p.toString().endsWith("big.bin")));
+    }
+  }
+
+  @Test
+  void memoKeyIsStableAndSensitiveToEveryIngredient() {
+    RegisteredStep step = TestSteps.registered(numbers);
+    String params = MemoKey.canonicalParams(Map.of("n", new com.google.gson.JsonPrimitive(4),
+        "label", new com.google.gson.JsonPrimitive("x")));
+    String key = MemoKey.of(step, params, Map.of("a", "h1"), List.of());
+    assertEquals(key, MemoKey.of(step, MemoKey.canonicalParams(Map.of("label", new com.google.gson.JsonPrimitive("x"),
+        "n", new com.google.gson.JsonPrimitive(4))), Map.of("a", "h1"), List.of()));
+    assertFalse(key.equals(MemoKey.of(step, params, Map.of("a", "h2"), List.of())));
+    assertFalse(key.equals(MemoKey.of(new RegisteredStep(numbers, numbers.spec(), "b", "1.0.1", "1.0.1"), params,
+        Map.of("a", "h1"), List.of())));
+  }
+}
