@@ -89,6 +89,14 @@ class PlatformIT {
     String steps = awaitSteps(true);
     assertTrue(steps.contains("param  message : string (required)"), steps);
 
+    Path workflow = workspace.resolve("workflows/echo.json");
+    Files.writeString(workflow, "{\"name\": \"echo\", \"steps\": [{\"id\": \"say\", \"uses\": \"itest.echo\","
+        + " \"with\": {\"message\": \"hot-deployed\", \"repeat\": 2}}]}");
+    neurite.execute("run workflows/echo.json");
+    String shown = neurite.execute("show 1");
+    assertTrue(shown.contains("say            itest.echo"), shown);
+    assertTrue(shown.matches("(?s).*message.length\\s+itest\\s+24.*"), shown);
+
     Files.delete(jar);
     String after = awaitSteps(false);
     assertTrue(!after.contains("itest.echo"), after);

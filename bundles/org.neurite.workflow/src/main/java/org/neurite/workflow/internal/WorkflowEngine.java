@@ -72,10 +72,7 @@ public final class WorkflowEngine implements WorkflowRunner {
     }
     this.workspace = Path.of(ws);
     this.neuriteVersion = String.valueOf(context.getProperty("neurite.version"));
-    List<Long> interrupted = store.markInterrupted();
-    if (!interrupted.isEmpty()) {
-      LOG.log(Level.WARNING, "Runs {0} were interrupted (their process is gone); continue one with `resume RUN`.", interrupted);
-    }
+    store.markInterrupted();
   }
 
   /** For tests: an engine over a given workspace. */

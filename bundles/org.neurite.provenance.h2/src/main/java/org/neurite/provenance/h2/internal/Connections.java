@@ -56,6 +56,7 @@ final class Connections {
       throw new NeuriteException("The workspace path " + workspace + " contains ';', which H2 "
           + "cannot take in a database URL; move or rename the workspace folder.");
     }
-    return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE";
+    // WRITE_DELAY=0: a commit reaches the file at once, so a run killed with -9 keeps what was recorded
+    return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
   }
 }

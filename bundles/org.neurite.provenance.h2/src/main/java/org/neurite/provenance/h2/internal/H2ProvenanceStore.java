@@ -63,6 +63,13 @@ public final class H2ProvenanceStore implements ProvenanceStore {
   public H2ProvenanceStore(BundleContext context, ProvenanceConfig config, Map<String, Object> properties) {
     this(Connections.open(config, password(config, properties), context.getProperty(WORKSPACE_PROPERTY)),
         Duration.ofSeconds(Math.max(1, config.heartbeat_seconds())));
+    // At start-up, before any command reads the record: runs whose process is gone are
+    // interrupted, not running (a console command may read runs without the engine ever starting).
+    List<Long> interrupted = markInterrupted();
+    if (!interrupted.isEmpty()) {
+      LOG.log(Level.WARNING, "Runs " + interrupted + " were interrupted (their process is gone); "
+          + "continue one with `resume RUN`.");
+    }
   }
 
   /**

@@ -1,0 +1,119 @@
+package org.neurite.itests;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Workflows through bin/neurite as a user runs them: provenance, caching, kill -9 and resume. */
+class WorkflowIT {
+  private Path workspace;
+
+  @BeforeEach
+  void workspace() throws Exception {
+    workspace = Distribution.newWorkspace();
+  }
+
+  @AfterEach
+  void delete() throws Exception {
+    Distribution.delete(workspace);
+  }
+
+  @Test
+  void quickstartIsRecordedAndASecondRunIsAllCached() throws Exception {
+    Distribution.Result first = Distribution.run(workspace, "run", "workflows/quickstart.json");
+    assertEquals(0, first.exitCode(), first::toString);
+    assertTrue(first.out().contains("run 1 SUCCEEDED"), first::toString);
+
+    Distribution.Result show = Distribution.run(workspace, "show", "1");
+    assertEquals(0, show.exitCode(), show::toString);
+    assertTrue(show.out().contains("sentences      dataset.jsonl"), show::toString);
+    assertTrue(show.out().contains("1/summary/summary.md"), show::toString);
+    assertTrue(show.out().matches("(?s).*examples\\s+all\\s+24.*"), show::toString);
+    assertTrue(show.out().contains("DATASET  sentences"), show::toString);
+
+    long started = System.nanoTime();
+    Distribution.Result second = Distribution.run(workspace, "run", "workflows/quickstart.json");
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    assertEquals(0, second.exitCode(), second::toString);
+    assertEquals(2, second.out().lines().filter(l -> l.contains(" cached (step record ")).count(), second::toString);
+    assertTrue(second.out().contains("run 2 SUCCEEDED"), second::toString);
+    System.out.println("cached re-run of the quickstart, process start to exit: " + millis + " ms");
+
+    Distribution.Result lineage = Distribution.run(workspace, "lineage", "1/summary/summary.md");
+    assertEquals(0, lineage.exitCode(), lineage::toString);
+    assertTrue(lineage.out().contains("summary (report.summary"), lineage::toString);
+
+    Distribution.Result diff = Distribution.run(workspace, "diff", "1", "2");
+    assertEquals(0, diff.exitCode(), diff::toString);
+  }
+
+  @Test
+  void badWorkflowFailsBeforeAnythingIsRecorded() throws Exception {
+    Files.writeString(workspace.resolve("bad.json"),
+        "{\"name\": \"bad\", \"steps\": [{\"id\": \"x\", \"uses\": \"dataset.jsonll\", \"with\": {}}]}");
+    Distribution.Result result = Distribution.run(workspace, "run", workspace.resolve("bad.json").toString());
+    assertEquals(1, result.exitCode(), result::toString);
+    assertTrue(result.err().contains("step 'x': unknown step \"dataset.jsonll\" (did you mean dataset.jsonl?)"), result::toString);
+    assertTrue(Distribution.run(workspace, "runs").out().contains("no runs yet"));
+  }
+
+  /** Acceptance: kill -9 in the middle of a step; the next start marks the run interrupted; resume completes it. */
+  @Test
+  void killedRunIsMarkedInterruptedAndResumeCompletesIt() throws Exception {
+    Files.createDirectories(workspace.resolve("plugins"));
+    Files.copy(Distribution.testPlugin("org.neurite.itests.plugin.jar"), workspace.resolve("plugins/itests.jar"));
+    Path workflow = workspace.resolve("slow.json");
+    Files.writeString(workflow, "{\"name\": \"slow\", \"steps\": ["
+        + "{\"id\": \"echo\", \"uses\": \"itest.echo\", \"with\": {\"message\": \"before\"}},"
+        + "{\"id\": \"slow\", \"uses\": \"itest.slow\", \"with\": {\"lines\": 40}}]}");
+    Process process = Distribution.start(workspace, List.of(), workspace.resolve("out.txt"), workspace.resolve("err.txt"),
+        "run", workflow.toString());
+    Path part = awaitFile(workspace.resolve("runs"), "slow.txt.part", 60);
+    Thread.sleep(300);
+    process.destroyForcibly();
+    assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(137, process.exitValue(), "killed with SIGKILL");
+    assertTrue(Files.exists(part), "the half-written file is still on disk");
+
+    Distribution.Result runs = Distribution.run(workspace, "runs");
+    assertTrue(runs.out().matches("(?s).*\\n\\s+1\\s+INTERRUPTED\\s+slow.*"), runs::toString);
+    Distribution.Result show = Distribution.run(workspace, "show", "1");
+    assertTrue(show.out().contains("slow           itest.slow         INTERRUPTED"), show::toString);
+    assertFalse(show.out().contains("slow.txt"), "no half-written artifact is recorded: " + show);
+
+    Distribution.Result resumed = Distribution.run(workspace, "resume", "1");
+    assertEquals(0, resumed.exitCode(), resumed::toString);
+    assertTrue(resumed.out().contains("echo           itest.echo         done before the interruption"), resumed::toString);
+    Distribution.Result after = Distribution.run(workspace, "show", "1");
+    assertTrue(after.out().contains("run 1  slow  SUCCEEDED (attempt 2)"), after::toString);
+    assertTrue(after.out().contains("1/slow/slow.txt"), after::toString);
+    assertEquals(40, Files.readAllLines(workspace.resolve("runs/1/slow/slow.txt")).size());
+  }
+
+  private static Path awaitFile(Path root, String name, int seconds) throws Exception {
+    long deadline = System.currentTimeMillis() + seconds * 1000L;
+    while (System.currentTimeMillis() < deadline) {
+      if (Files.isDirectory(root)) {
+        try (Stream<Path> files = Files.walk(root)) {
+          Optional<Path> found = files.filter(p -> p.getFileName().toString().equals(name)).findFirst();
+          if (found.isPresent() && Files.size(found.get()) > 0) {
+            return found.get();
+          }
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no " + name + " under " + root + " within " + seconds + " s");
+  }
+
+}
