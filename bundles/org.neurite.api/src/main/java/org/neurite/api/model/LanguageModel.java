@@ -1,0 +1,46 @@
+package org.neurite.api.model;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * A loaded model with hook points. Forward passes may run concurrently from several threads;
+ * each has its own hooks. Closing the model frees its weights.
+ */
+@ProviderType
+public interface LanguageModel extends AutoCloseable {
+
+  /** The name it was loaded under (its folder's name). */
+  String name();
+
+  /** Its family, sizes and hook points. */
+  ModelSpec spec();
+
+  /** The folder it was loaded from. */
+  Path source();
+
+  /** SHA-256 of its files: its identity in provenance. */
+  String contentHash();
+
+  /** The device it computes on. */
+  String device();
+
+  /** Its tokenizer, if its folder has one. */
+  Optional<TextTokenizer> tokenizer();
+
+  /**
+   * Runs the model on a batch.
+   *
+   * @param hooks what to record, replace or differentiate; {@link Hooks#none()} for a plain pass
+   * @param scope where the results live; the caller closes it. Intermediate values are freed
+   *     before this returns, on success and on failure.
+   * @throws org.neurite.api.NeuriteException if a token id is out of the vocabulary, a sequence is
+   *     longer than the model takes, or a hook name matches no hook point
+   */
+  Forward forward(TokenBatch batch, Hooks hooks, NDManager scope);
+
+  @Override
+  void close();
+}
