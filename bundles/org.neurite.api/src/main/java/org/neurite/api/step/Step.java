@@ -27,6 +27,28 @@ public interface Step {
   StepResult run(StepContext context) throws Exception;
 
   /**
+   * The content hashes of what this step reads from outside the workflow -- files and folders its
+   * parameters name -- by a name of the step's choosing. They are part of the step's memo key, so a
+   * changed file makes the step run again instead of reusing an outdated result. Called before
+   * {@link #run}, also when the step is then reused; it must not write artifacts.
+   *
+   * <p>The default hashes the file of every {@link ParamType#PATH} parameter that names a regular
+   * file (a dataset, say). A step reading a folder, or a name it resolves itself (a model), overrides it.
+   */
+  default java.util.Map<String, String> sources(StepContext context) throws Exception {
+    java.util.Map<String, String> hashes = new java.util.TreeMap<>();
+    for (ParamSpec param : spec().params()) {
+      if (param.type() == ParamType.PATH) {
+        java.nio.file.Path file = context.param(param.name(), java.nio.file.Path.class);
+        if (file != null && java.nio.file.Files.isRegularFile(file)) {
+          hashes.put(param.name(), org.neurite.api.provenance.ContentHash.sha256(file));
+        }
+      }
+    }
+    return hashes;
+  }
+
+  /**
    * Rebuilds a {@link Persistable} output of this step from its persisted form, so that a later
    * run can reuse it ("cached") without running the step again. Called lazily, only when a step
    * that consumes the output actually runs.

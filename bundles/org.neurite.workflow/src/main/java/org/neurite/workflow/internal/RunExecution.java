@@ -111,7 +111,12 @@ final class RunExecution {
     });
     List<String> earlierKeys = planned.spec().readsRun()
         ? planned.after().stream().map(memoKeys::get).toList() : List.of();
-    String memoKey = MemoKey.of(step, paramsJson, inputHashes, earlierKeys);
+    Map<String, Object> params = new LinkedHashMap<>();
+    planned.params().forEach((name, json) -> params.put(name,
+        ParamTypes.toJava(planned.spec().param(name).orElseThrow().type(), json, run.workspace())));
+    Map<String, String> keyParts = new LinkedHashMap<>(inputHashes);
+    sources(planned, step, params, inputValues).forEach((name, hash) -> keyParts.put("source:" + name, hash));
+    String memoKey = MemoKey.of(step, paramsJson, keyParts, earlierKeys);
     memoKeys.put(planned.id(), memoKey);
 
     StepRecord earlier = completedEarlier.get(planned.id());
@@ -142,9 +147,6 @@ final class RunExecution {
     }
     long record = run.store().beginStep(start);
     runningRecord = record;
-    Map<String, Object> params = new LinkedHashMap<>();
-    planned.params().forEach((name, json) -> params.put(name,
-        ParamTypes.toJava(planned.spec().param(name).orElseThrow().type(), json, run.workspace())));
     EngineStepContext context = new EngineStepContext(run, planned.id(), record, params, inputValues);
     try {
       StepResult result = step.step().run(context);
@@ -180,6 +182,23 @@ final class RunExecution {
           new StepOutcome(planned.id(), planned.spec().name(), StepStatus.FAILED, took, null));
     } finally {
       runningRecord = null;
+    }
+  }
+
+  /** What the step reads from outside the workflow, hashed (see Step.sources); a failure here fails the step. */
+  private Map<String, String> sources(Plan.PlannedStep planned, RegisteredStep step, Map<String, Object> params,
+      Map<String, Supplier<Object>> inputValues) throws StepFailure {
+    EngineStepContext context = new EngineStepContext(run, planned.id(), 0, params, inputValues);
+    try {
+      return step.step().sources(context);
+    } catch (Exception | LinkageError e) {
+      boolean userError = e instanceof NeuriteException;
+      if (!userError) {
+        LOG.log(Level.ERROR, "Step " + planned.id() + " (" + planned.spec().name() + ") could not name its sources", e);
+      }
+      run.out().println("  " + planned.id() + ": FAILED before it ran: " + e.getMessage());
+      throw new StepFailure(userError ? e.getMessage() : e + " (a bug in " + step.bundle() + "; stack trace in the log)",
+          new StepOutcome(planned.id(), planned.spec().name(), StepStatus.FAILED, Duration.ZERO, null));
     }
   }
 

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
+import org.neurite.api.ClosestNames;
 import org.neurite.api.step.ParamSpec;
 import org.neurite.api.step.ParamType;
 import org.neurite.api.step.PortSpec;

@@ -44,6 +44,27 @@ final class TestSteps {
     }
   }
 
+  /** {@code test.lines}: counts the lines of a file named by a path parameter; records the count. */
+  static final class Lines implements Step {
+    int runs;
+
+    @Override
+    public StepSpec spec() {
+      return StepSpec.named("test.lines").summary("counts the lines of a file")
+          .param(ParamSpec.required("file", ParamType.PATH, "a text file"))
+          .output("count", Long.class, "its lines")
+          .build();
+    }
+
+    @Override
+    public StepResult run(StepContext context) throws Exception {
+      runs++;
+      long count = Files.readAllLines(context.param("file", Path.class)).size();
+      context.metric("lines", "all", count);
+      return StepResult.of("count", count);
+    }
+  }
+
   /** {@code test.sum}: sums a numbers file times a scale; records the sum as a metric. */
   static final class Sum implements Step {
     int runs;

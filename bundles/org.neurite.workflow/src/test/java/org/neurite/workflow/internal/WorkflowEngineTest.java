@@ -32,13 +32,14 @@ class WorkflowEngineTest {
   private WorkflowEngine engine;
   private final TestSteps.Numbers numbers = new TestSteps.Numbers();
   private final TestSteps.Sum sum = new TestSteps.Sum();
+  private final TestSteps.Lines lines = new TestSteps.Lines();
   private final ByteArrayOutputStream console = new ByteArrayOutputStream();
 
   @BeforeEach
   void start() {
     store = H2ProvenanceStore.embedded(workspace, Duration.ofSeconds(1));
     engine = new WorkflowEngine(store, new DjlTensorBackend(), workspace, "test");
-    for (var step : List.of(numbers, sum, new TestSteps.Fail(), new TestSteps.HalfWrite())) {
+    for (var step : List.of(numbers, sum, lines, new TestSteps.Fail(), new TestSteps.HalfWrite())) {
       engine.add(TestSteps.registered(step));
     }
   }
@@ -90,6 +91,21 @@ class WorkflowEngineTest {
     RunOutcome forced = run(file, new RunOptions(Map.of(), true, null));
     assertEquals(List.of(StepStatus.SUCCEEDED, StepStatus.SUCCEEDED), forced.steps().stream().map(s -> s.status()).toList());
     assertEquals(2, numbers.runs);
+  }
+
+  @Test
+  void editedInputFileIsReadAgainNotReused() throws Exception {
+    Path data = workspace.resolve("data.txt");
+    Files.writeString(data, "a\nb\n");
+    Path file = workflow("{\"name\": \"lines\", \"steps\": [{\"id\": \"count\", \"uses\": \"test.lines\","
+        + " \"with\": {\"file\": \"data.txt\"}}]}");
+    run(file, RunOptions.defaults());
+    assertEquals(StepStatus.CACHED, run(file, RunOptions.defaults()).steps().get(0).status());
+    Files.writeString(data, "a\nb\nc\n");
+    RunOutcome edited = run(file, RunOptions.defaults());
+    assertEquals(StepStatus.SUCCEEDED, edited.steps().get(0).status(), console.toString());
+    assertEquals(2, lines.runs);
+    assertEquals(3.0, store.runDetail(edited.runId()).orElseThrow().metrics().get(0).value());
   }
 
   @Test

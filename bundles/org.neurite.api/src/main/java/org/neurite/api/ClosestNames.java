@@ -1,16 +1,17 @@
-package org.neurite.workflow.internal;
+package org.neurite.api;
 
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 
 /** Suggests the known names closest to a misspelt one, by edit distance. */
-final class ClosestNames {
+public final class ClosestNames {
   private record Candidate(String name, int distance) {}
 
   private ClosestNames() {}
 
-  static List<String> to(String wanted, Collection<String> known, int max) {
+  /** Up to {@code max} known names within a few edits of {@code wanted} (or sharing its prefix), closest first. */
+  public static List<String> to(String wanted, Collection<String> known, int max) {
     int limit = Math.max(1, Math.min(3, wanted.length() / 3));
     return known.stream()
         .map(name -> new Candidate(name, distance(wanted, name)))
@@ -22,7 +23,7 @@ final class ClosestNames {
   }
 
   /** Levenshtein distance. */
-  static int distance(String a, String b) {
+  public static int distance(String a, String b) {
     int[] previous = new int[b.length() + 1];
     int[] current = new int[b.length() + 1];
     for (int j = 0; j <= b.length(); j++) {

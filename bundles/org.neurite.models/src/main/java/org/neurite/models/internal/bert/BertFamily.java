@@ -1,0 +1,106 @@
+package org.neurite.models.internal.bert;
+
+import ai.djl.ndarray.NDArray;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.neurite.api.NeuriteException;
+import org.neurite.api.backend.TensorBackend;
+import org.neurite.api.model.LanguageModel;
+import org.neurite.api.model.LoadOptions;
+import org.neurite.api.model.ModelConfig;
+import org.neurite.api.model.ModelFamily;
+import org.neurite.api.model.ModelSource;
+import org.neurite.models.internal.core.Activation;
+import org.neurite.models.internal.core.EncoderModel;
+import org.neurite.models.internal.core.Linear;
+import org.neurite.models.internal.core.Loading;
+import org.neurite.models.internal.core.Norm;
+import org.neurite.models.internal.core.WeightLoader;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * BERT-style encoders (BERT, MiniLM, BGE, E5): absolute positions, token types, post-LN, erf GELU;
+ * the pooler and the masked-LM head when the checkpoint has them.
+ */
+@Component(service = ModelFamily.class)
+public final class BertFamily implements ModelFamily {
+
+  @Override
+  public String name() {
+    return "bert";
+  }
+
+  @Override
+  public List<String> modelTypes() {
+    return List.of("bert");
+  }
+
+  @Override
+  public boolean accepts(ModelConfig config) {
+    return config.modelType().equals("bert");
+  }
+
+  @Override
+  public LanguageModel load(ModelSource source, LoadOptions options, TensorBackend backend) {
+    ModelConfig c = source.config();
+    String positionType = c.string("position_embedding_type").orElse("absolute");
+    if (!positionType.equals("absolute")) {
+      throw c.unsupported("position_embedding_type", "Neurite implements absolute position embeddings only");
+    }
+    int layers = c.integer("num_hidden_layers");
+    int d = c.integer("hidden_size");
+    int heads = c.integer("num_attention_heads");
+    int inner = c.integer("intermediate_size");
+    int vocab = c.integer("vocab_size");
+    int positions = c.integer("max_position_embeddings", 512);
+    int typeVocab = c.integer("type_vocab_size", 2);
+    if (d % heads != 0) {
+      throw new NeuriteException(c + ": hidden_size " + d + " is not a multiple of num_attention_heads " + heads + ".");
+    }
+    double eps = c.number("layer_norm_eps", 1e-12);
+    Activation act = Activation.named(c.string("hidden_act").orElse("gelu"), c.toString());
+    return Loading.load(source, options, backend, origin -> {
+      WeightLoader w = WeightLoader.of(source, origin.weights(), origin.type(), "embeddings.word_embeddings.weight",
+          "bert.", "");
+      EncoderModel.Layer[] blocks = new EncoderModel.Layer[layers];
+      for (int l = 0; l < layers; l++) {
+        String b = "encoder.layer." + l + ".";
+        blocks[l] = new EncoderModel.Layer(w.linear(b + "attention.self.query", d, d, true),
+            w.linear(b + "attention.self.key", d, d, true), w.linear(b + "attention.self.value", d, d, true),
+            w.linear(b + "attention.output.dense", d, d, true), w.layerNorm(b + "attention.output.LayerNorm", d, eps),
+            w.linear(b + "intermediate.dense", inner, d, true), w.linear(b + "output.dense", d, inner, true),
+            w.layerNorm(b + "output.LayerNorm", d, eps));
+      }
+      NDArray words = w.tensor("embeddings.word_embeddings.weight", vocab, d);
+      Linear pooler = w.has("pooler.dense.weight") ? w.linear("pooler.dense", d, d, true) : null;
+      EncoderModel.Parts parts = new EncoderModel.Parts(words, w.tensor("embeddings.position_embeddings.weight",
+          positions, d), w.tensor("embeddings.token_type_embeddings.weight", typeVocab, d),
+          w.layerNorm("embeddings.LayerNorm", d, eps), blocks, act, pooler, maskedLmHead(w, words, d, vocab, eps, act));
+      String architecture = c.architectures().isEmpty() ? "BertModel" : c.architectures().get(0);
+      return new EncoderModel(origin, EncoderModel.spec(name(), architecture, heads, Loading.dtypeName(origin.type()),
+          parts), parts);
+    });
+  }
+
+  /** {@code cls.predictions}: dense, activation, LayerNorm, then the decoder tied to the word embeddings. */
+  private static UnaryOperator<NDArray> maskedLmHead(WeightLoader w, NDArray words, int d, int vocab, double eps,
+      Activation act) {
+    if (!w.hasFull("cls.predictions.transform.dense.weight")) {
+      return null;
+    }
+    Linear transform = new Linear(w.headTensor("cls.predictions.transform.dense.weight", d, d),
+        w.headTensor("cls.predictions.transform.dense.bias", d));
+    Norm norm = Norm.layerNorm(w.headTensor("cls.predictions.transform.LayerNorm.weight", d),
+        w.headTensor("cls.predictions.transform.LayerNorm.bias", d), eps);
+    NDArray decoder = w.hasFull("cls.predictions.decoder.weight")
+        ? w.headTensor("cls.predictions.decoder.weight", vocab, d) : words;
+    NDArray bias = w.hasFull("cls.predictions.bias") ? w.headTensor("cls.predictions.bias", vocab)
+        : w.headTensor("cls.predictions.decoder.bias", vocab);
+    Linear out = new Linear(decoder, bias);
+    return h -> {
+      try (NDArray dense = transform.apply(h); NDArray activated = act.apply(dense); NDArray normed = norm.apply(activated)) {
+        return out.apply(normed);
+      }
+    };
+  }
+}

@@ -1,0 +1,122 @@
+package org.neurite.models.internal.core;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.HashMap;
+import java.util.Map;
+import org.neurite.api.model.Forward;
+import org.neurite.api.model.Hooks;
+import org.neurite.api.model.ModelSpec;
+import org.neurite.api.model.TokenBatch;
+
+/**
+ * A pre-norm causal decoder, written op by op with a hook point at every intermediate value:
+ * GPT-2 (learned positions, LayerNorm, fused qkv) and the Llama family (rotary positions,
+ * RMSNorm, grouped-query attention, SwiGLU) are both this model with different parts.
+ */
+public final class DecoderModel extends HookedModel {
+  /** The parts a family assembles from a checkpoint. */
+  public record Parts(NDArray tokenEmbedding, NDArray positionEmbedding, DecoderLayer[] layers, Norm finalNorm,
+      Linear head, Rope rope, Activation activation) {}
+
+  private final Parts parts;
+  private final LayerHooks[] names;
+
+  public DecoderModel(Origin origin, ModelSpec spec, Parts parts) {
+    super(origin, spec);
+    this.parts = parts;
+    this.names = LayerHooks.forLayers(parts.layers().length);
+  }
+
+  /** Builds the spec of a decoder from its parts' sizes. */
+  public static ModelSpec spec(String family, String architecture, int dMlp, int heads, int kvHeads, int dHead,
+      int maxPositions, String dtype, Parts parts) {
+    int dModel = (int) parts.tokenEmbedding().getShape().get(1);
+    int vocab = (int) parts.tokenEmbedding().getShape().get(0);
+    boolean gated = parts.layers()[0].gate() != null;
+    return new ModelSpec(family, architecture, true, parts.layers().length, dModel, dMlp, heads, kvHeads, dHead, vocab,
+        maxPositions, gated, parts.head() != null, dtype, HookCatalog.decoder(parts.layers().length, dModel, dMlp,
+            heads, kvHeads, dHead, parts.positionEmbedding() != null, parts.rope() != null, gated));
+  }
+
+  @Override
+  public Forward forward(TokenBatch batch, Hooks hooks, NDManager scope) {
+    Inputs.check(batch, name(), spec.vocab(), parts.positionEmbedding() == null ? 0 : spec.maxPositions(), 0);
+    HookDispatch hooked = HookDispatch.resolve(hooks, spec, name(), batch, scope);
+    boolean gradients = hooks.wantsGradients();
+    boolean previousMode = gradients && Autograd.enable();
+    try (NDManager work = scope.newSubManager()) {
+      hooked.enter(work);
+      Shape shape = new Shape(batch.size(), batch.length());
+      NDArray mask = scope.create(batch.mask(), shape);
+      NDArray ids = work.create(batch.paddedIds(), shape);
+      NDArray x = hooked.at("hook_embed", Inputs.embed(ids, parts.tokenEmbedding()));
+      if (parts.positionEmbedding() != null) {
+        NDArray positions = work.create(batch.positions(), shape);
+        NDArray pe = hooked.at("hook_pos_embed", Inputs.embed(positions, parts.positionEmbedding()));
+        x = x.add(pe);
+      }
+      NDArray[] cosSin = parts.rope() == null ? null
+          : parts.rope().cosSin(work, batch.positions(), batch.size(), batch.length(), type());
+      Map<Integer, NDArray> masks = new HashMap<>();
+      for (int l = 0; l < parts.layers().length; l++) {
+        DecoderLayer layer = parts.layers()[l];
+        NDArray attentionMask = masks.computeIfAbsent(layer.window(),
+            w -> Masks.causal(work, batch, w, type()));
+        try (NDManager block = work.newSubManager()) {
+          hooked.enter(block);
+          x.attach(block);
+          x = block(layer, names[l], x, attentionMask, cosSin, hooked, batch);
+          x.attach(work);
+        }
+      }
+      hooked.enter(work);
+      NDArray hidden = hooked.at("ln_final.hook_normalized", parts.finalNorm().apply(x));
+      hidden.attach(scope);
+      Linear head = parts.head();
+      HookedForward forward = new HookedForward(name(), batch, hidden, mask, head == null ? null : head::apply, Map.of(),
+          hooked.recorded());
+      if (gradients) {
+        forward.differentiate(hooks.target().orElseThrow(), hooked.leaves());
+      }
+      return forward;
+    } finally {
+      if (gradients) {
+        Autograd.restore(previousMode);
+      }
+    }
+  }
+
+  private NDArray block(DecoderLayer w, LayerHooks n, NDArray x, NDArray attentionMask, NDArray[] cosSin,
+      HookDispatch hooked, TokenBatch batch) {
+    long b = batch.size();
+    long t = batch.length();
+    NDArray resid = hooked.at(n.residPre(), x);
+    NDArray normed = hooked.at(n.ln1(), w.norm1().apply(resid));
+    NDArray[] qkv = w.qkv().apply(normed);
+    NDArray q = hooked.at(n.q(), qkv[0].reshape(b, t, spec.heads(), spec.dHead()));
+    NDArray k = hooked.at(n.k(), qkv[1].reshape(b, t, spec.kvHeads(), spec.dHead()));
+    NDArray v = hooked.at(n.v(), qkv[2].reshape(b, t, spec.kvHeads(), spec.dHead()));
+    if (parts.rope() != null) {
+      q = hooked.at(n.rotQ(), parts.rope().apply(q, cosSin[0], cosSin[1]));
+      k = hooked.at(n.rotK(), parts.rope().apply(k, cosSin[0], cosSin[1]));
+    }
+    NDArray z = Attention.attend(q, k, v, attentionMask, w.attentionScale(), hooked, n.pattern(), n.z());
+    NDArray attnOut = hooked.at(n.attnOut(), w.out().apply(z));
+    NDArray mid = hooked.at(n.residMid(), resid.add(attnOut));
+    NDArray normed2 = hooked.at(n.ln2(), w.norm2().apply(mid));
+    NDArray post;
+    if (w.gate() != null) {
+      NDArray gate = hooked.at(n.mlpPre(), w.gate().apply(normed2));
+      NDArray up = hooked.at(n.mlpPreLinear(), w.up().apply(normed2));
+      post = parts.activation().apply(gate).mul(up);
+    } else {
+      NDArray pre = hooked.at(n.mlpPre(), w.up().apply(normed2));
+      post = parts.activation().apply(pre);
+    }
+    post = hooked.at(n.mlpPost(), post);
+    NDArray mlpOut = hooked.at(n.mlpOut(), w.down().apply(post));
+    return hooked.at(n.residPost(), mid.add(mlpOut));
+  }
+}

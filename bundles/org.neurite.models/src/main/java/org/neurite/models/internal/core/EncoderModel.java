@@ -1,0 +1,113 @@
+package org.neurite.models.internal.core;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.neurite.api.model.Forward;
+import org.neurite.api.model.Hooks;
+import org.neurite.api.model.ModelSpec;
+import org.neurite.api.model.TokenBatch;
+
+/**
+ * A post-norm bidirectional encoder (BERT, MiniLM, BGE): word, position and token-type
+ * embeddings, then blocks of attention and MLP each followed by a residual LayerNorm.
+ */
+public final class EncoderModel extends HookedModel {
+  /** One block's weights. */
+  public record Layer(Linear query, Linear key, Linear value, Linear attentionOut, Norm attentionNorm,
+      Linear intermediate, Linear output, Norm outputNorm) {}
+
+  /**
+   * @param pooler {@code tanh(dense(h[:, 0]))}, or null
+   * @param lmHead the masked-LM head from hidden states to logits, or null
+   */
+  public record Parts(NDArray words, NDArray positions, NDArray tokenTypes, Norm embeddingNorm, Layer[] layers,
+      Activation activation, Linear pooler, UnaryOperator<NDArray> lmHead) {}
+
+  private final Parts parts;
+  private final LayerHooks[] names;
+
+  public EncoderModel(Origin origin, ModelSpec spec, Parts parts) {
+    super(origin, spec);
+    this.parts = parts;
+    this.names = LayerHooks.forLayers(parts.layers().length);
+  }
+
+  /** Builds the spec of an encoder from its parts' sizes. */
+  public static ModelSpec spec(String family, String architecture, int heads, String dtype, Parts parts) {
+    int dModel = (int) parts.words().getShape().get(1);
+    int dMlp = (int) parts.layers()[0].intermediate().out();
+    int layers = parts.layers().length;
+    return new ModelSpec(family, architecture, false, layers, dModel, dMlp, heads, heads, dModel / heads,
+        (int) parts.words().getShape().get(0), (int) parts.positions().getShape().get(0), false,
+        parts.lmHead() != null, dtype, HookCatalog.encoder(layers, dModel, dMlp, heads, dModel / heads));
+  }
+
+  @Override
+  public Forward forward(TokenBatch batch, Hooks hooks, NDManager scope) {
+    Inputs.check(batch, name(), spec.vocab(), spec.maxPositions(), (int) parts.tokenTypes().getShape().get(0));
+    HookDispatch hooked = HookDispatch.resolve(hooks, spec, name(), batch, scope);
+    boolean gradients = hooks.wantsGradients();
+    boolean previousMode = gradients && Autograd.enable();
+    try (NDManager work = scope.newSubManager()) {
+      hooked.enter(work);
+      Shape shape = new Shape(batch.size(), batch.length());
+      NDArray mask = scope.create(batch.mask(), shape);
+      NDArray words = hooked.at("hook_embed", Inputs.embed(work.create(batch.paddedIds(), shape), parts.words()));
+      NDArray types = hooked.at("hook_token_type_embed",
+          Inputs.embed(work.create(batch.paddedTokenTypes(), shape), parts.tokenTypes()));
+      NDArray positions = hooked.at("hook_pos_embed",
+          Inputs.embed(work.create(batch.positions(), shape), parts.positions()));
+      NDArray x = hooked.at("embed.ln.hook_normalized", parts.embeddingNorm().apply(words.add(types).add(positions)));
+      NDArray attentionMask = Masks.padding(work, batch, type());
+      double scale = 1.0 / Math.sqrt(spec.dHead());
+      for (int l = 0; l < parts.layers().length; l++) {
+        try (NDManager block = work.newSubManager()) {
+          hooked.enter(block);
+          x.attach(block);
+          x = block(parts.layers()[l], names[l], x, attentionMask, scale, hooked, batch);
+          x.attach(work);
+        }
+      }
+      hooked.enter(work);
+      x.attach(scope);
+      Map<String, NDArray> outputs = new LinkedHashMap<>();
+      if (parts.pooler() != null) {
+        try (NDArray first = x.get(new NDIndex(":, 0, :")); NDArray dense = parts.pooler().apply(first)) {
+          NDArray pooled = dense.tanh();
+          outputs.put("pooler_output", pooled);
+        }
+      }
+      HookedForward forward = new HookedForward(name(), batch, x, mask, parts.lmHead(), outputs, hooked.recorded());
+      if (gradients) {
+        forward.differentiate(hooks.target().orElseThrow(), hooked.leaves());
+      }
+      return forward;
+    } finally {
+      if (gradients) {
+        Autograd.restore(previousMode);
+      }
+    }
+  }
+
+  private NDArray block(Layer w, LayerHooks n, NDArray x, NDArray attentionMask, double scale, HookDispatch hooked,
+      TokenBatch batch) {
+    long b = batch.size();
+    long t = batch.length();
+    NDArray resid = hooked.at(n.residPre(), x);
+    NDArray q = hooked.at(n.q(), w.query().apply(resid).reshape(b, t, spec.heads(), spec.dHead()));
+    NDArray k = hooked.at(n.k(), w.key().apply(resid).reshape(b, t, spec.heads(), spec.dHead()));
+    NDArray v = hooked.at(n.v(), w.value().apply(resid).reshape(b, t, spec.heads(), spec.dHead()));
+    NDArray z = Attention.attend(q, k, v, attentionMask, scale, hooked, n.pattern(), n.z());
+    NDArray attnOut = hooked.at(n.attnOut(), w.attentionOut().apply(z));
+    NDArray mid = hooked.at(n.residMid(), w.attentionNorm().apply(attnOut.add(resid)));
+    NDArray pre = hooked.at(n.mlpPre(), w.intermediate().apply(mid));
+    NDArray post = hooked.at(n.mlpPost(), parts.activation().apply(pre));
+    NDArray mlpOut = hooked.at(n.mlpOut(), w.output().apply(post));
+    return hooked.at(n.residPost(), w.outputNorm().apply(mlpOut.add(mid)));
+  }
+}

@@ -1,0 +1,158 @@
+package org.neurite.models.internal.core;
+
+import org.neurite.api.model.ModelConfig;
+
+/**
+ * The inverse frequencies of rotary embeddings for each {@code rope_scaling} type Hugging Face
+ * defines ({@code modeling_rope_utils.py}): default, linear, dynamic (NTK), yarn and llama3.
+ * Computed in float32 like Hugging Face's tensors.
+ */
+final class RopeFrequencies {
+  private final String type;
+  private final double base;
+  private final int dim;
+  private final float[] inverse;
+  private final double attentionScaling;
+  private final double dynamicFactor;
+  private final int dynamicMaxPositions;
+
+  private RopeFrequencies(String type, double base, int dim, float[] inverse, double attentionScaling,
+      double dynamicFactor, int dynamicMaxPositions) {
+    this.type = type;
+    this.base = base;
+    this.dim = dim;
+    this.inverse = inverse;
+    this.attentionScaling = attentionScaling;
+    this.dynamicFactor = dynamicFactor;
+    this.dynamicMaxPositions = dynamicMaxPositions;
+  }
+
+  static RopeFrequencies fromConfig(ModelConfig config, int dim) {
+    double base = config.number("rope_theta", 10000.0);
+    ModelConfig scaling = config.object("rope_scaling").orElse(null);
+    String type = scaling == null ? "default"
+        : scaling.string("rope_type").or(() -> scaling.string("type")).orElse("default");
+    int maxPositions = config.integer("max_position_embeddings", 2048);
+    switch (type) {
+      case "default":
+        return new RopeFrequencies(type, base, dim, plain(base, dim), 1.0, 0, 0);
+      case "linear": {
+        float factor = (float) required(scaling, "factor");
+        float[] inv = plain(base, dim);
+        for (int i = 0; i < inv.length; i++) {
+          inv[i] /= factor;
+        }
+        return new RopeFrequencies(type, base, dim, inv, 1.0, 0, 0);
+      }
+      case "dynamic": {
+        int original = scaling.integer("original_max_position_embeddings", maxPositions);
+        return new RopeFrequencies(type, base, dim, plain(base, dim), 1.0, required(scaling, "factor"), original);
+      }
+      case "llama3":
+        return new RopeFrequencies(type, base, dim, llama3(plain(base, dim), scaling), 1.0, 0, 0);
+      case "yarn":
+        return yarn(config, scaling, base, dim, maxPositions);
+      default:
+        throw config.unsupported("rope_scaling", "rope type '" + type + "' is not implemented; Neurite implements "
+            + "default, linear, dynamic, yarn and llama3");
+    }
+  }
+
+  /** The inverse frequencies for sequences whose largest position id is {@code seqLen - 1}. */
+  float[] inverseFrequencies(long seqLen) {
+    if (type.equals("dynamic") && seqLen > dynamicMaxPositions) {
+      double scaledBase = base * Math.pow(dynamicFactor * seqLen / dynamicMaxPositions - (dynamicFactor - 1),
+          dim / (dim - 2.0));
+      return plain(scaledBase, dim);
+    }
+    return inverse;
+  }
+
+  double attentionScaling() {
+    return attentionScaling;
+  }
+
+  /** {@code 1 / base^(arange(0, dim, 2) / dim)} in float32. */
+  static float[] plain(double base, int dim) {
+    float[] inv = new float[dim / 2];
+    for (int i = 0; i < inv.length; i++) {
+      float exponent = (float) (2 * i) / dim;
+      inv[i] = 1.0f / (float) Math.pow(base, exponent);
+    }
+    return inv;
+  }
+
+  private static float[] llama3(float[] inv, ModelConfig s) {
+    double factor = required(s, "factor");
+    double low = required(s, "low_freq_factor");
+    double high = required(s, "high_freq_factor");
+    double oldContext = required(s, "original_max_position_embeddings");
+    double lowWavelen = oldContext / low;
+    double highWavelen = oldContext / high;
+    float[] out = new float[inv.length];
+    for (int i = 0; i < inv.length; i++) {
+      float wavelen = (float) (2 * Math.PI / inv[i]);
+      float scaled = wavelen > lowWavelen ? (float) (inv[i] / factor) : inv[i];
+      boolean medium = !(wavelen < highWavelen) && !(wavelen > lowWavelen);
+      if (medium) {
+        float smooth = (float) ((oldContext / wavelen - low) / (high - low));
+        scaled = (float) ((1 - smooth) * scaled / factor + smooth * scaled);
+      }
+      out[i] = scaled;
+    }
+    return out;
+  }
+
+  private static RopeFrequencies yarn(ModelConfig config, ModelConfig s, double base, int dim, int maxPositions) {
+    double factor = required(s, "factor");
+    int original = s.optionalInteger("original_max_position_embeddings").orElse(maxPositions);
+    if (s.has("original_max_position_embeddings")) {
+      factor = (double) maxPositions / original;
+    }
+    double attention;
+    if (s.has("attention_factor")) {
+      attention = s.number("attention_factor", 1.0);
+    } else if (s.has("mscale") && s.has("mscale_all_dim")) {
+      attention = mscale(factor, s.number("mscale", 1)) / mscale(factor, s.number("mscale_all_dim", 1));
+    } else {
+      attention = mscale(factor, 1);
+    }
+    double betaFast = s.has("beta_fast") ? s.number("beta_fast", 32) : 32;
+    double betaSlow = s.has("beta_slow") ? s.number("beta_slow", 1) : 1;
+    boolean truncate = s.flag("truncate", true);
+    double low = correctionDim(betaFast, dim, base, original);
+    double high = correctionDim(betaSlow, dim, base, original);
+    if (truncate) {
+      low = Math.floor(low);
+      high = Math.ceil(high);
+    }
+    low = Math.max(low, 0);
+    high = Math.min(high, dim - 1);
+    if (low == high) {
+      high += 0.001;
+    }
+    float[] inv = new float[dim / 2];
+    for (int i = 0; i < inv.length; i++) {
+      float posFreq = (float) Math.pow(base, (float) (2 * i) / dim);
+      float extrapolation = 1.0f / posFreq;
+      float interpolation = (float) (1.0 / (factor * posFreq));
+      float ramp = (float) Math.min(1, Math.max(0, (i - low) / (high - low)));
+      float extrapolationFactor = 1 - ramp;
+      inv[i] = interpolation * (1 - extrapolationFactor) + extrapolation * extrapolationFactor;
+    }
+    return new RopeFrequencies("yarn", base, dim, inv, attention, 0, 0);
+  }
+
+  private static double mscale(double scale, double m) {
+    return scale <= 1 ? 1.0 : 0.1 * m * Math.log(scale) + 1.0;
+  }
+
+  private static double correctionDim(double rotations, int dim, double base, int maxPositions) {
+    return dim * Math.log(maxPositions / (rotations * 2 * Math.PI)) / (2 * Math.log(base));
+  }
+
+  private static double required(ModelConfig s, String key) {
+    return s.optionalNumber(key).orElseThrow(() -> new org.neurite.api.NeuriteException(s + " has no '" + key
+        + "', which this rope_scaling type needs."));
+  }
+}

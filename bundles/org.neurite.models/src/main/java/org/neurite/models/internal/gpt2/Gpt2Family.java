@@ -1,0 +1,79 @@
+package org.neurite.models.internal.gpt2;
+
+import java.util.List;
+import org.neurite.api.NeuriteException;
+import org.neurite.api.backend.TensorBackend;
+import org.neurite.api.model.LanguageModel;
+import org.neurite.api.model.LoadOptions;
+import org.neurite.api.model.ModelConfig;
+import org.neurite.api.model.ModelFamily;
+import org.neurite.api.model.ModelSource;
+import org.neurite.models.internal.core.Activation;
+import org.neurite.models.internal.core.DecoderLayer;
+import org.neurite.models.internal.core.DecoderModel;
+import org.neurite.models.internal.core.Linear;
+import org.neurite.models.internal.core.Loading;
+import org.neurite.models.internal.core.WeightLoader;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * GPT-2 ({@code model_type} gpt2): learned positions, pre-LayerNorm, fused {@code c_attn}, Conv1D
+ * weights stored [in, out], {@code gelu_new}, and a head tied to the token embedding unless the
+ * checkpoint stores {@code lm_head.weight}.
+ */
+@Component(service = ModelFamily.class)
+public final class Gpt2Family implements ModelFamily {
+
+  @Override
+  public String name() {
+    return "gpt2";
+  }
+
+  @Override
+  public List<String> modelTypes() {
+    return List.of("gpt2");
+  }
+
+  @Override
+  public boolean accepts(ModelConfig config) {
+    return config.modelType().equals("gpt2");
+  }
+
+  @Override
+  public LanguageModel load(ModelSource source, LoadOptions options, TensorBackend backend) {
+    ModelConfig c = source.config();
+    int layers = c.integer("n_layer");
+    int d = c.integer("n_embd");
+    int heads = c.integer("n_head");
+    int positions = c.optionalInteger("n_positions").orElseGet(() -> c.integer("n_ctx"));
+    int vocab = c.integer("vocab_size");
+    int inner = c.integer("n_inner", 4 * d);
+    if (d % heads != 0) {
+      throw new NeuriteException(c + ": n_embd " + d + " is not a multiple of n_head " + heads + ".");
+    }
+    int dHead = d / heads;
+    double eps = c.number("layer_norm_epsilon", 1e-5);
+    Activation act = Activation.named(c.string("activation_function").orElse("gelu_new"), c.toString());
+    boolean scaleByHead = c.flag("scale_attn_weights", true);
+    boolean scaleByLayer = c.flag("scale_attn_by_inverse_layer_idx", false);
+    return Loading.load(source, options, backend, origin -> {
+      WeightLoader w = WeightLoader.of(source, origin.weights(), origin.type(), "wte.weight", "transformer.", "");
+      DecoderLayer[] blocks = new DecoderLayer[layers];
+      for (int l = 0; l < layers; l++) {
+        String b = "h." + l + ".";
+        double scale = (scaleByHead ? 1.0 / Math.sqrt(dHead) : 1.0) / (scaleByLayer ? l + 1 : 1);
+        blocks[l] = new DecoderLayer(w.layerNorm(b + "ln_1", d, eps),
+            DecoderLayer.QkvProjection.fused(w.conv1d(b + "attn.c_attn", d, 3L * d)),
+            w.conv1d(b + "attn.c_proj", d, d), w.layerNorm(b + "ln_2", d, eps), null,
+            w.conv1d(b + "mlp.c_fc", d, inner), w.conv1d(b + "mlp.c_proj", inner, d), scale, 0);
+      }
+      var wte = w.tensor("wte.weight", vocab, d);
+      var lmHead = w.headTensor("lm_head.weight", vocab, d);
+      DecoderModel.Parts parts = new DecoderModel.Parts(wte, w.tensor("wpe.weight", positions, d), blocks,
+          w.layerNorm("ln_f", d, eps), new Linear(lmHead == null ? wte : lmHead, null), null, act);
+      String architecture = c.architectures().isEmpty() ? "GPT2LMHeadModel" : c.architectures().get(0);
+      return new DecoderModel(origin, DecoderModel.spec(name(), architecture, inner, heads, heads, dHead, positions,
+          Loading.dtypeName(origin.type()), parts), parts);
+    });
+  }
+}

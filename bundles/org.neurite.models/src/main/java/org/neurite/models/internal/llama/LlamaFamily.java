@@ -1,0 +1,97 @@
+package org.neurite.models.internal.llama;
+
+import ai.djl.ndarray.NDArray;
+import java.util.List;
+import org.neurite.api.NeuriteException;
+import org.neurite.api.backend.TensorBackend;
+import org.neurite.api.model.LanguageModel;
+import org.neurite.api.model.LoadOptions;
+import org.neurite.api.model.ModelConfig;
+import org.neurite.api.model.ModelFamily;
+import org.neurite.api.model.ModelSource;
+import org.neurite.models.internal.core.Activation;
+import org.neurite.models.internal.core.DecoderLayer;
+import org.neurite.models.internal.core.DecoderModel;
+import org.neurite.models.internal.core.Linear;
+import org.neurite.models.internal.core.Loading;
+import org.neurite.models.internal.core.Rope;
+import org.neurite.models.internal.core.WeightLoader;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * The Llama family: Llama 2/3 ({@code rope_scaling} llama3 included), Mistral (sliding window) and
+ * Qwen2/2.5 (q/k/v biases). RMSNorm, rotary positions, grouped-query attention, SwiGLU, and a
+ * head tied to the embedding or not.
+ */
+@Component(service = ModelFamily.class)
+public final class LlamaFamily implements ModelFamily {
+  private static final List<String> TYPES = List.of("llama", "mistral", "qwen2");
+
+  @Override
+  public String name() {
+    return "llama";
+  }
+
+  @Override
+  public List<String> modelTypes() {
+    return TYPES;
+  }
+
+  @Override
+  public boolean accepts(ModelConfig config) {
+    return TYPES.contains(config.modelType());
+  }
+
+  @Override
+  public LanguageModel load(ModelSource source, LoadOptions options, TensorBackend backend) {
+    ModelConfig c = source.config();
+    String type = c.modelType();
+    int layers = c.integer("num_hidden_layers");
+    int d = c.integer("hidden_size");
+    int heads = c.integer("num_attention_heads");
+    int kvHeads = c.integer("num_key_value_heads", heads);
+    int dHead = c.integer("head_dim", d / heads);
+    int inner = c.integer("intermediate_size");
+    int vocab = c.integer("vocab_size");
+    int positions = c.integer("max_position_embeddings", 2048);
+    if (heads % kvHeads != 0) {
+      throw new NeuriteException(c + ": num_attention_heads " + heads + " is not a multiple of num_key_value_heads "
+          + kvHeads + ".");
+    }
+    double eps = c.number("rms_norm_eps", 1e-6);
+    Activation act = Activation.named(c.string("hidden_act").orElse("silu"), c.toString());
+    boolean qkvBias = type.equals("qwen2") || c.flag("attention_bias", false);
+    boolean outBias = !type.equals("qwen2") && c.flag("attention_bias", false);
+    boolean mlpBias = c.flag("mlp_bias", false);
+    boolean tied = c.flag("tie_word_embeddings", false);
+    Rope rope = Rope.fromConfig(c, dHead);
+    int[] windows = SlidingWindows.of(c, layers);
+    return Loading.load(source, options, backend, origin -> {
+      WeightLoader w = WeightLoader.of(source, origin.weights(), origin.type(), "embed_tokens.weight", "model.", "");
+      DecoderLayer[] blocks = new DecoderLayer[layers];
+      for (int l = 0; l < layers; l++) {
+        String b = "layers." + l + ".";
+        DecoderLayer.QkvProjection qkv = DecoderLayer.QkvProjection.separate(
+            w.linear(b + "self_attn.q_proj", (long) heads * dHead, d, qkvBias),
+            w.linear(b + "self_attn.k_proj", (long) kvHeads * dHead, d, qkvBias),
+            w.linear(b + "self_attn.v_proj", (long) kvHeads * dHead, d, qkvBias));
+        blocks[l] = new DecoderLayer(w.rmsNorm(b + "input_layernorm", d, eps), qkv,
+            w.linear(b + "self_attn.o_proj", d, (long) heads * dHead, outBias),
+            w.rmsNorm(b + "post_attention_layernorm", d, eps),
+            w.linear(b + "mlp.gate_proj", inner, d, mlpBias), w.linear(b + "mlp.up_proj", inner, d, mlpBias),
+            w.linear(b + "mlp.down_proj", d, inner, mlpBias), 1.0 / Math.sqrt(dHead), windows[l]);
+      }
+      NDArray embed = w.tensor("embed_tokens.weight", vocab, d);
+      NDArray head = tied ? embed : w.headTensor("lm_head.weight", vocab, d);
+      if (head == null) {
+        throw new NeuriteException("The checkpoint in " + source.folder() + " has no lm_head.weight and config.json"
+            + " says tie_word_embeddings is false; add the head's weights or set tie_word_embeddings to true.");
+      }
+      DecoderModel.Parts parts = new DecoderModel.Parts(embed, null, blocks, w.rmsNorm("norm", d, eps),
+          new Linear(head, null), rope, act);
+      String architecture = c.architectures().isEmpty() ? type : c.architectures().get(0);
+      return new DecoderModel(origin, DecoderModel.spec(name(), architecture, inner, heads, kvHeads, dHead, positions,
+          Loading.dtypeName(origin.type()), parts), parts);
+    });
+  }
+}
