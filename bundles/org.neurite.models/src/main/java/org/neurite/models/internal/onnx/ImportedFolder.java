@@ -17,7 +17,7 @@ import org.neurite.api.NeuriteException;
  * is then renamed into place, so a reader never sees a half-written model and a crash leaves at
  * most a stray {@code .name.import-*} folder, never a damaged target.
  */
-final class ModelFolder {
+final class ImportedFolder {
   /** The files every imported folder has. */
   static final List<String> FILES = List.of("config.json", "model.safetensors", "tokenizer.json");
 
@@ -26,7 +26,7 @@ final class ModelFolder {
     void writeInto(Path folder) throws IOException;
   }
 
-  private ModelFolder() {}
+  private ImportedFolder() {}
 
   /** Whether the folder holds every file of an imported model, each non-empty. */
   static boolean isComplete(Path folder) {
