@@ -1,0 +1,25 @@
+package org.neurite.models.reference;
+
+/** One family's forward pass over one unpadded sequence with positions 0..T-1. */
+interface FamilyForward {
+  /**
+   * Runs the model.
+   *
+   * @param ids token ids [T]
+   * @param tokenTypes token type ids [T] (BERT; null for all zeros); decoders refuse non-null
+   * @param override applied to each layer's hook_post before the down projection; never null
+   */
+  Result forward(long[] ids, long[] tokenTypes, ReferenceModel.PostOverride override);
+
+  int layers();
+
+  int hiddenSize();
+
+  /** The MLP's hidden width (the width of hook_pre / hook_post). */
+  int mlpWidth();
+
+  int vocabSize();
+
+  /** Whether the MLP is gated (hook_pre_linear exists). */
+  boolean gated();
+}
