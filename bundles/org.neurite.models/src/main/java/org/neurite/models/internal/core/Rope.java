@@ -10,8 +10,8 @@ import org.neurite.api.model.ModelConfig;
 /**
  * Rotary position embedding in the Hugging Face convention: the two halves of each head are
  * rotated against each other ({@code rotate_half}, not interleaved pairs). Inverse frequencies
- * follow {@code rope_theta} and {@code rope_scaling} ({@link RopeFrequencies}); angles are
- * computed in float32 as Hugging Face does unless the model computes in float64.
+ * follow {@code rope_theta} and {@code rope_scaling} ({@link RopeFrequencies}). A float32 model
+ * computes angles in float32 as Hugging Face does; a float64 model in double precision.
  */
 public final class Rope {
   private final RopeFrequencies frequencies;
@@ -43,8 +43,8 @@ public final class Rope {
     for (long p : positions) {
       maxPosition = Math.max(maxPosition, p);
     }
-    float[] inv = frequencies.inverseFrequencies(maxPosition + 1);
-    float scaling = (float) frequencies.attentionScaling();
+    double[] inv = frequencies.inverseFrequencies(maxPosition + 1);
+    double scaling = frequencies.attentionScaling();
     int half = rotaryDim / 2;
     Shape shape = new Shape(batch, length, 1, rotaryDim);
     if (type == DataType.FLOAT64) {
@@ -52,7 +52,7 @@ public final class Rope {
       double[] sin = new double[cos.length];
       for (int p = 0; p < positions.length; p++) {
         for (int j = 0; j < half; j++) {
-          double angle = positions[p] * (double) inv[j];
+          double angle = positions[p] * inv[j];
           cos[p * rotaryDim + j] = cos[p * rotaryDim + j + half] = Math.cos(angle) * scaling;
           sin[p * rotaryDim + j] = sin[p * rotaryDim + j + half] = Math.sin(angle) * scaling;
         }
@@ -63,9 +63,9 @@ public final class Rope {
     float[] sin = new float[cos.length];
     for (int p = 0; p < positions.length; p++) {
       for (int j = 0; j < half; j++) {
-        float angle = (float) positions[p] * inv[j];
-        cos[p * rotaryDim + j] = cos[p * rotaryDim + j + half] = (float) Math.cos(angle) * scaling;
-        sin[p * rotaryDim + j] = sin[p * rotaryDim + j + half] = (float) Math.sin(angle) * scaling;
+        float angle = (float) positions[p] * (float) inv[j];
+        cos[p * rotaryDim + j] = cos[p * rotaryDim + j + half] = (float) Math.cos(angle) * (float) scaling;
+        sin[p * rotaryDim + j] = sin[p * rotaryDim + j + half] = (float) Math.sin(angle) * (float) scaling;
       }
     }
     NDArray c = m.create(cos, shape);

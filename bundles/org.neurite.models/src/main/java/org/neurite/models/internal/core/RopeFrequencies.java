@@ -5,18 +5,18 @@ import org.neurite.api.model.ModelConfig;
 /**
  * The inverse frequencies of rotary embeddings for each {@code rope_scaling} type Hugging Face
  * defines ({@code modeling_rope_utils.py}): default, linear, dynamic (NTK), yarn and llama3.
- * Computed in float32 like Hugging Face's tensors.
+ * Computed in double precision; a float32 model rounds them to float32 as Hugging Face's buffers are.
  */
 final class RopeFrequencies {
   private final String type;
   private final double base;
   private final int dim;
-  private final float[] inverse;
+  private final double[] inverse;
   private final double attentionScaling;
   private final double dynamicFactor;
   private final int dynamicMaxPositions;
 
-  private RopeFrequencies(String type, double base, int dim, float[] inverse, double attentionScaling,
+  private RopeFrequencies(String type, double base, int dim, double[] inverse, double attentionScaling,
       double dynamicFactor, int dynamicMaxPositions) {
     this.type = type;
     this.base = base;
@@ -37,8 +37,8 @@ final class RopeFrequencies {
       case "default":
         return new RopeFrequencies(type, base, dim, plain(base, dim), 1.0, 0, 0);
       case "linear": {
-        float factor = (float) required(scaling, "factor");
-        float[] inv = plain(base, dim);
+        double factor = required(scaling, "factor");
+        double[] inv = plain(base, dim);
         for (int i = 0; i < inv.length; i++) {
           inv[i] /= factor;
         }
@@ -59,7 +59,7 @@ final class RopeFrequencies {
   }
 
   /** The inverse frequencies for sequences whose largest position id is {@code seqLen - 1}. */
-  float[] inverseFrequencies(long seqLen) {
+  double[] inverseFrequencies(long seqLen) {
     if (type.equals("dynamic") && seqLen > dynamicMaxPositions) {
       double scaledBase = base * Math.pow(dynamicFactor * seqLen / dynamicMaxPositions - (dynamicFactor - 1),
           dim / (dim - 2.0));
@@ -72,31 +72,30 @@ final class RopeFrequencies {
     return attentionScaling;
   }
 
-  /** {@code 1 / base^(arange(0, dim, 2) / dim)} in float32. */
-  static float[] plain(double base, int dim) {
-    float[] inv = new float[dim / 2];
+  /** {@code 1 / base^(arange(0, dim, 2) / dim)}. */
+  static double[] plain(double base, int dim) {
+    double[] inv = new double[dim / 2];
     for (int i = 0; i < inv.length; i++) {
-      float exponent = (float) (2 * i) / dim;
-      inv[i] = 1.0f / (float) Math.pow(base, exponent);
+      inv[i] = 1.0 / Math.pow(base, (double) (2 * i) / dim);
     }
     return inv;
   }
 
-  private static float[] llama3(float[] inv, ModelConfig s) {
+  private static double[] llama3(double[] inv, ModelConfig s) {
     double factor = required(s, "factor");
     double low = required(s, "low_freq_factor");
     double high = required(s, "high_freq_factor");
     double oldContext = required(s, "original_max_position_embeddings");
     double lowWavelen = oldContext / low;
     double highWavelen = oldContext / high;
-    float[] out = new float[inv.length];
+    double[] out = new double[inv.length];
     for (int i = 0; i < inv.length; i++) {
-      float wavelen = (float) (2 * Math.PI / inv[i]);
-      float scaled = wavelen > lowWavelen ? (float) (inv[i] / factor) : inv[i];
+      double wavelen = 2 * Math.PI / inv[i];
+      double scaled = wavelen > lowWavelen ? inv[i] / factor : inv[i];
       boolean medium = !(wavelen < highWavelen) && !(wavelen > lowWavelen);
       if (medium) {
-        float smooth = (float) ((oldContext / wavelen - low) / (high - low));
-        scaled = (float) ((1 - smooth) * scaled / factor + smooth * scaled);
+        double smooth = (oldContext / wavelen - low) / (high - low);
+        scaled = (1 - smooth) * scaled / factor + smooth * scaled;
       }
       out[i] = scaled;
     }
@@ -131,14 +130,12 @@ final class RopeFrequencies {
     if (low == high) {
       high += 0.001;
     }
-    float[] inv = new float[dim / 2];
+    double[] inv = new double[dim / 2];
     for (int i = 0; i < inv.length; i++) {
-      float posFreq = (float) Math.pow(base, (float) (2 * i) / dim);
-      float extrapolation = 1.0f / posFreq;
-      float interpolation = (float) (1.0 / (factor * posFreq));
-      float ramp = (float) Math.min(1, Math.max(0, (i - low) / (high - low)));
-      float extrapolationFactor = 1 - ramp;
-      inv[i] = interpolation * (1 - extrapolationFactor) + extrapolation * extrapolationFactor;
+      double posFreq = Math.pow(base, (double) (2 * i) / dim);
+      double ramp = Math.min(1, Math.max(0, (i - low) / (high - low)));
+      double extrapolationFactor = 1 - ramp;
+      inv[i] = 1.0 / (factor * posFreq) * (1 - extrapolationFactor) + 1.0 / posFreq * extrapolationFactor;
     }
     return new RopeFrequencies("yarn", base, dim, inv, attention, 0, 0);
   }
