@@ -53,6 +53,11 @@ public abstract class HookedModel implements LanguageModel {
     return origin.tokenizer();
   }
 
+  /** The scope holding the weights: nothing a forward pass makes may end up here. */
+  public NDManager weights() {
+    return origin.weights();
+  }
+
   /** The compute type of the weights. */
   protected DataType type() {
     return origin.type();

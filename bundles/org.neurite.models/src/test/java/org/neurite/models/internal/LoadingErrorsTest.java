@@ -1,0 +1,153 @@
+package org.neurite.models.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.neurite.api.NeuriteException;
+import org.neurite.api.io.SafetensorsFile;
+import org.neurite.api.io.SafetensorsWriter;
+import org.neurite.api.io.TensorEntry;
+import org.neurite.api.model.LoadOptions;
+import org.neurite.models.internal.repository.ModelRepositoryComponent;
+import org.neurite.models.reference.CheckpointEditor;
+import org.neurite.models.reference.TinyCheckpoints;
+
+/** Every way a model folder can be wrong gives one message naming the file and what to do. */
+class LoadingErrorsTest {
+  @TempDir static Path dir;
+  private static ModelRepositoryComponent repository;
+  private static Path llama;
+
+  @BeforeAll
+  static void start() {
+    repository = TestModels.repository(dir);
+    llama = TinyCheckpoints.llama(dir.resolve("good")).seed(1).write();
+  }
+
+  @AfterAll
+  static void stop() {
+    repository.close();
+  }
+
+  private static String error(Path folder) {
+    return assertThrows(NeuriteException.class, () -> TestModels.load(repository, folder, "float32")).getMessage();
+  }
+
+  @Test
+  void pickledWeightsAreRefusedWithTheConversion() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("pickled"));
+    Files.copy(llama.resolve("config.json"), folder.resolve("config.json"));
+    Files.write(folder.resolve("pytorch_model.bin"), new byte[] {(byte) 0x80, 2});
+    String message = error(folder);
+    assertTrue(message.contains("pickled PyTorch weights (pytorch_model.bin), which Neurite does not load"), message);
+    assertTrue(message.contains("save_pretrained(DIR, safe_serialization=True)"), message);
+  }
+
+  @Test
+  void missingConfigAndMissingFolderAreNamed() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("no-config"));
+    Files.copy(llama.resolve("model.safetensors"), folder.resolve("model.safetensors"));
+    assertTrue(error(folder).contains("has no config.json"), error(folder));
+    String missing = assertThrows(NeuriteException.class, () -> repository.load("no-such-model", LoadOptions.defaults()))
+        .getMessage();
+    assertTrue(missing.startsWith("No model 'no-such-model': no folder ["), missing);
+    assertTrue(missing.contains("`models` lists what is available"), missing);
+  }
+
+  @Test
+  void missingTensorNamesTheTensorAndTheFile() throws Exception {
+    Path folder = Files.createDirectories(dir.resolve("missing-tensor"));
+    Files.copy(llama.resolve("config.json"), folder.resolve("config.json"));
+    SafetensorsWriter writer = new SafetensorsWriter();
+    try (SafetensorsFile file = SafetensorsFile.open(llama.resolve("model.safetensors"))) {
+      for (TensorEntry e : file.entries().values()) {
+        if (!e.name().equals("model.layers.1.mlp.up_proj.weight")) {
+          writer.add(e.name(), e.dtype(), e.shape(), file.map(e.name()));
+        }
+      }
+    }
+    writer.write(folder.resolve("model.safetensors"));
+    String message = error(folder);
+    assertTrue(message.contains("(model.safetensors) has no tensor 'model.layers.1.mlp.up_proj.weight', which the"
+        + " model's config.json requires"), message);
+  }
+
+  @Test
+  void tensorOfTheWrongShapeNamesTheTensorAndTheFile() {
+    Path edited = edit("wrong-shape").tensor("model.layers.1.mlp.up_proj.weight", (shape, values) ->
+        new CheckpointEditor.Replacement(new long[] {0}, new double[0])).write();
+    String message = error(edited);
+    assertTrue(message.contains("Tensor 'model.layers.1.mlp.up_proj.weight' in "), message);
+    assertTrue(message.contains("model.safetensors has shape [0], but the model's config.json implies [48, 32]"),
+        message);
+  }
+
+  @Test
+  void shapeThatDisagreesWithTheConfigIsNamed() {
+    Path edited = edit("bad-config").config("intermediate_size", JsonParser.parseString("64")).write();
+    String message = error(edited);
+    assertTrue(message.contains("model.layers.0.mlp.gate_proj.weight"), message);
+    assertTrue(message.contains("has shape [48, 32], but the model's config.json implies [64, 32]"), message);
+  }
+
+  @Test
+  void truncatedWeightsAreNamed() throws Exception {
+    Path folder = TinyCheckpoints.llama(dir.resolve("truncated")).seed(2).write();
+    Path file = folder.resolve("model.safetensors");
+    byte[] bytes = Files.readAllBytes(file);
+    Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
+    String message = error(folder);
+    assertTrue(message.contains("model.safetensors is truncated: tensor '"), message);
+  }
+
+  @Test
+  void missingShardIsNamed() throws Exception {
+    Path folder = TinyCheckpoints.llama(dir.resolve("sharded")).seed(3).sharded(true).write();
+    Files.delete(folder.resolve("model-00002-of-00002.safetensors"));
+    String message = error(folder);
+    assertTrue(message.contains("lists the shard model-00002-of-00002.safetensors (for tensor '"), message);
+    assertTrue(message.contains("which is missing from"), message);
+  }
+
+  @Test
+  void unsupportedSettingsNameTheKey() {
+    String type = error(edit("unknown-type").config("model_type", JsonParser.parseString("\"mamba\"")).write());
+    assertTrue(type.contains("has model_type 'mamba', which no installed model family reads"), type);
+    assertTrue(type.contains("llama reads [llama, mistral, qwen2]"), type);
+    String rope = error(edit("longrope").config("rope_scaling",
+        JsonParser.parseString("{\"rope_type\":\"longrope\",\"short_factor\":[1],\"long_factor\":[1]}")).write());
+    assertTrue(rope.contains("'rope_scaling' = {\"rope_type\":\"longrope\""), rope);
+    assertTrue(rope.contains("Neurite implements default, linear, dynamic, yarn and llama3"), rope);
+    String act = error(edit("act").config("hidden_act", JsonParser.parseString("\"swiglu9\"")).write());
+    assertTrue(act.contains("activation 'swiglu9' is not supported"), act);
+  }
+
+  @Test
+  void untiedModelWithoutItsHeadIsNamed() {
+    Path tiedOnDisk = TinyCheckpoints.llama(dir.resolve("tied")).seed(4).tied(true).write();
+    Path edited = TinyCheckpoints.edit(tiedOnDisk, dir.resolve("untied-no-head"))
+        .config("tie_word_embeddings", JsonParser.parseString("false")).write();
+    String message = error(edited);
+    assertTrue(message.contains("has no lm_head.weight and config.json says tie_word_embeddings is false"), message);
+  }
+
+  @Test
+  void computeTypesOtherThanFloat32And64AreRefusedBeforeAnythingLoads() {
+    NeuriteException e = assertThrows(NeuriteException.class, () -> new LoadOptions("cpu", "bfloat16"));
+    assertTrue(e.getMessage().contains("load a model as float32 or float64"), e.getMessage());
+    assertEquals("float32", new LoadOptions(null, null).dtype());
+  }
+
+  private static CheckpointEditor edit(String name) {
+    return TinyCheckpoints.edit(llama, dir.resolve(name));
+  }
+}

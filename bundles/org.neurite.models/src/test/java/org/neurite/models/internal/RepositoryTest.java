@@ -1,0 +1,47 @@
+package org.neurite.models.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.neurite.api.model.LanguageModel;
+import org.neurite.api.model.LoadOptions;
+import org.neurite.api.model.ModelEntry;
+import org.neurite.models.internal.repository.ModelRepositoryComponent;
+import org.neurite.models.reference.TinyCheckpoints;
+
+/** Finding models by name or folder, keeping them loaded once per options, listing and unloading. */
+class RepositoryTest {
+  @TempDir Path workspace;
+
+  @Test
+  void modelsUnderTheWorkspaceLoadByNameOncePerOptions() {
+    TinyCheckpoints.gpt2(workspace.resolve("models/tiny-gpt2")).seed(51).write();
+    TinyCheckpoints.llama(workspace.resolve("elsewhere/tiny-llama")).seed(52).write();
+    ModelRepositoryComponent repository = TestModels.repository(workspace);
+    try {
+      LanguageModel byName = repository.load("tiny-gpt2", LoadOptions.defaults());
+      assertSame(byName, repository.load(workspace.resolve("models/tiny-gpt2").toString(), LoadOptions.defaults()));
+      assertNotSame(byName, repository.load("tiny-gpt2", new LoadOptions("cpu", "float64")));
+      repository.load("elsewhere/tiny-llama", LoadOptions.defaults());
+
+      List<ModelEntry> entries = repository.models();
+      assertEquals(List.of("tiny-gpt2", "tiny-gpt2", "tiny-llama"), entries.stream().map(ModelEntry::name).toList());
+      assertTrue(entries.stream().allMatch(e -> e.status().equals("loaded")), entries.toString());
+      assertTrue(entries.get(0).summary().startsWith("gpt2 2 layers"), entries.get(0).summary());
+
+      assertTrue(repository.unload("tiny-gpt2"));
+      assertFalse(repository.unload("tiny-gpt2"));
+      assertEquals("available", repository.models().get(1).status());
+      assertEquals(List.of("gpt2", "llama", "bert"), repository.families());
+    } finally {
+      repository.close();
+    }
+  }
+}
