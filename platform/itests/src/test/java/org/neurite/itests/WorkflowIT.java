@@ -40,12 +40,14 @@ class WorkflowIT {
     assertTrue(show.out().contains("1/summary/summary.md"), show::toString);
     assertTrue(show.out().matches("(?s).*examples\\s+all\\s+24.*"), show::toString);
     assertTrue(show.out().contains("DATASET  sentences"), show::toString);
+    assertTrue(show.out().contains("MODEL    all-minilm-l6-v2"), show::toString);
+    assertTrue(show.out().contains("model          model.load"), show::toString);
 
     long started = System.nanoTime();
     Distribution.Result second = Distribution.run(workspace, "run", "workflows/quickstart.json");
     long millis = (System.nanoTime() - started) / 1_000_000;
     assertEquals(0, second.exitCode(), second::toString);
-    assertEquals(2, second.out().lines().filter(l -> l.contains(" cached (step record ")).count(), second::toString);
+    assertEquals(3, second.out().lines().filter(l -> l.contains(" cached (step record ")).count(), second::toString);
     assertTrue(second.out().contains("run 2 SUCCEEDED"), second::toString);
     System.out.println("cached re-run of the quickstart, process start to exit: " + millis + " ms");
 

@@ -37,7 +37,7 @@ public final class ModelRepositoryComponent implements ModelRepository {
   private final TensorBackend backend;
   private final Path workspace;
   private final ShippedModels shipped;
-  private final FileHashes hashes = new FileHashes();
+  private final FileHashes hashes;
   private final LoadedModels loaded = new LoadedModels();
   private final List<ModelFamily> families = new CopyOnWriteArrayList<>();
 
@@ -52,6 +52,7 @@ public final class ModelRepositoryComponent implements ModelRepository {
     this.backend = backend;
     this.workspace = workspace;
     this.shipped = shipped;
+    this.hashes = new FileHashes(workspace.resolve("cache").resolve("file-hashes.tsv"));
   }
 
   private static String required(BundleContext context, String property) {
