@@ -103,11 +103,10 @@ final class RopeFrequencies {
   }
 
   private static RopeFrequencies yarn(ModelConfig config, ModelConfig s, double base, int dim, int maxPositions) {
+    // As current transformers does: the factor as given (not max/original, which made YaRN a
+    // no-op for configs such as Qwen2.5's), the ramp over the original context length.
     double factor = required(s, "factor");
     int original = s.optionalInteger("original_max_position_embeddings").orElse(maxPositions);
-    if (s.has("original_max_position_embeddings")) {
-      factor = (double) maxPositions / original;
-    }
     double attention;
     if (s.has("attention_factor")) {
       attention = s.number("attention_factor", 1.0);

@@ -38,7 +38,7 @@ class ConnectionsTest {
     Path workspace = dir.resolve("my workspace");
     try (Database db = Connections.open(new Config("", "", ""), "", workspace.toString())) {
       assertEquals(java.util.List.of(1), Migrations.shipped().apply(db));
-      assertTrue(db.url().endsWith("/my workspace/db/neurite;AUTO_SERVER=TRUE"), db.url());
+      assertTrue(db.url().endsWith("/my workspace/db/neurite;AUTO_SERVER=TRUE;WRITE_DELAY=0"), db.url());
     }
     assertTrue(Files.isRegularFile(workspace.resolve("db/neurite.mv.db")));
   }
