@@ -3,11 +3,9 @@ package org.neurite.backend.djl.internal;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.neurite.api.NeuriteException;
@@ -28,7 +26,8 @@ public final class DjlTensorBackend implements TensorBackend {
   private static final Pattern CUDA = Pattern.compile("(?:cuda|gpu)(?::(\\d+))?");
 
   private final java.util.function.Supplier<Engine> engineSource;
-  private final Set<NDManager> scopes = Collections.newSetFromMap(new WeakHashMap<>());
+  /** Scopes handed out: held weakly, so a forgotten scope still counts until it is collected. */
+  private final List<WeakReference<NDManager>> scopes = new ArrayList<>();
   private Engine engine;
   private NDManager root;
 
@@ -122,7 +121,8 @@ public final class DjlTensorBackend implements TensorBackend {
       scope = root.newSubManager(device);
     }
     synchronized (scopes) {
-      scopes.add(scope);
+      prune();
+      scopes.add(new WeakReference<>(scope));
     }
     return scope;
   }
@@ -130,9 +130,16 @@ public final class DjlTensorBackend implements TensorBackend {
   @Override
   public int openScopes() {
     synchronized (scopes) {
-      scopes.removeIf(scope -> !scope.isOpen());
+      prune();
       return scopes.size();
     }
+  }
+
+  private void prune() {
+    scopes.removeIf(ref -> {
+      NDManager scope = ref.get();
+      return scope == null || !scope.isOpen();
+    });
   }
 
   private String deviceIds() {
