@@ -8,7 +8,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
-import org.neurite.api.NeuriteException;
 import org.neurite.api.backend.TensorBackend;
 import org.neurite.api.provenance.ContentHash;
 import org.neurite.api.provenance.SourceKind;

@@ -16,7 +16,6 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import org.neurite.api.ClosestNames;
 import org.neurite.api.step.ParamSpec;
-import org.neurite.api.step.ParamType;
 import org.neurite.api.step.PortSpec;
 import org.neurite.api.step.StepSpec;
 import org.neurite.api.workflow.RunOptions;

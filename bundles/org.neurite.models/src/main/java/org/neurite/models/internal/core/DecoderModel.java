@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.HashMap;
 import java.util.Map;
-import org.neurite.api.model.Forward;
-import org.neurite.api.model.Hooks;
 import org.neurite.api.model.ModelSpec;
 import org.neurite.api.model.TokenBatch;
 
@@ -41,51 +39,29 @@ public final class DecoderModel extends HookedModel {
   }
 
   @Override
-  public Forward forward(TokenBatch batch, Hooks hooks, NDManager scope) {
+  protected void check(TokenBatch batch) {
     Inputs.check(batch, name(), spec.vocab(), parts.positionEmbedding() == null ? 0 : spec.maxPositions(), 0);
-    HookDispatch hooked = HookDispatch.resolve(hooks, spec, name(), batch, scope);
-    boolean gradients = hooks.wantsGradients();
-    boolean previousMode = gradients && Autograd.enable();
-    try (NDManager work = scope.newSubManager()) {
-      hooked.enter(work);
-      Shape shape = new Shape(batch.size(), batch.length());
-      NDArray mask = scope.create(batch.mask(), shape);
-      NDArray ids = work.create(batch.paddedIds(), shape);
-      NDArray x = hooked.at("hook_embed", Inputs.embed(ids, parts.tokenEmbedding()));
-      if (parts.positionEmbedding() != null) {
-        NDArray positions = work.create(batch.positions(), shape);
-        NDArray pe = hooked.at("hook_pos_embed", Inputs.embed(positions, parts.positionEmbedding()));
-        x = x.add(pe);
-      }
-      NDArray[] cosSin = parts.rope() == null ? null
-          : parts.rope().cosSin(work, batch.positions(), batch.size(), batch.length(), type());
-      Map<Integer, NDArray> masks = new HashMap<>();
-      for (int l = 0; l < parts.layers().length; l++) {
-        DecoderLayer layer = parts.layers()[l];
-        NDArray attentionMask = masks.computeIfAbsent(layer.window(),
-            w -> Masks.causal(work, batch, w, type()));
-        try (NDManager block = work.newSubManager()) {
-          hooked.enter(block);
-          x.attach(block);
-          x = block(layer, names[l], x, attentionMask, cosSin, hooked, batch);
-          x.attach(work);
-        }
-      }
-      hooked.enter(work);
-      NDArray hidden = hooked.at("ln_final.hook_normalized", parts.finalNorm().apply(x));
-      hidden.attach(scope);
-      Linear head = parts.head();
-      HookedForward forward = new HookedForward(name(), batch, hidden, mask, head == null ? null : head::apply, Map.of(),
-          hooked.recorded());
-      if (gradients) {
-        forward.differentiate(hooks.target().orElseThrow(), hooked.leaves());
-      }
-      return forward;
-    } finally {
-      if (gradients) {
-        Autograd.restore(previousMode);
-      }
+  }
+
+  @Override
+  protected Outcome pass(TokenBatch batch, HookDispatch hooked, NDManager work) {
+    Shape shape = new Shape(batch.size(), batch.length());
+    NDArray ids = work.create(batch.paddedIds(), shape);
+    NDArray x = hooked.at("hook_embed", Inputs.embed(ids, parts.tokenEmbedding()));
+    if (parts.positionEmbedding() != null) {
+      NDArray positions = work.create(batch.positions(), shape);
+      NDArray pe = hooked.at("hook_pos_embed", Inputs.embed(positions, parts.positionEmbedding()));
+      x = x.add(pe);
     }
+    NDArray[] cosSin = parts.rope() == null ? null
+        : parts.rope().cosSin(work, batch.positions(), batch.size(), batch.length(), type());
+    Map<Integer, NDArray> masks = new HashMap<>();
+    DecoderLayer[] layers = parts.layers();
+    x = blocks(x, layers.length, hooked, work, (l, residual) -> block(layers[l], names[l], residual,
+        masks.computeIfAbsent(layers[l].window(), w -> Masks.causal(work, batch, w, type())), cosSin, hooked, batch));
+    NDArray hidden = hooked.at("ln_final.hook_normalized", parts.finalNorm().apply(x));
+    Linear head = parts.head();
+    return new Outcome(hidden, head == null ? null : head::apply, Map.of());
   }
 
   private NDArray block(DecoderLayer w, LayerHooks n, NDArray x, NDArray attentionMask, NDArray[] cosSin,

@@ -7,8 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-import org.neurite.api.model.Forward;
-import org.neurite.api.model.Hooks;
 import org.neurite.api.model.ModelSpec;
 import org.neurite.api.model.TokenBatch;
 
@@ -48,50 +46,31 @@ public final class EncoderModel extends HookedModel {
   }
 
   @Override
-  public Forward forward(TokenBatch batch, Hooks hooks, NDManager scope) {
+  protected void check(TokenBatch batch) {
     Inputs.check(batch, name(), spec.vocab(), spec.maxPositions(), (int) parts.tokenTypes().getShape().get(0));
-    HookDispatch hooked = HookDispatch.resolve(hooks, spec, name(), batch, scope);
-    boolean gradients = hooks.wantsGradients();
-    boolean previousMode = gradients && Autograd.enable();
-    try (NDManager work = scope.newSubManager()) {
-      hooked.enter(work);
-      Shape shape = new Shape(batch.size(), batch.length());
-      NDArray mask = scope.create(batch.mask(), shape);
-      NDArray words = hooked.at("hook_embed", Inputs.embed(work.create(batch.paddedIds(), shape), parts.words()));
-      NDArray types = hooked.at("hook_token_type_embed",
-          Inputs.embed(work.create(batch.paddedTokenTypes(), shape), parts.tokenTypes()));
-      NDArray positions = hooked.at("hook_pos_embed",
-          Inputs.embed(work.create(batch.positions(), shape), parts.positions()));
-      NDArray x = hooked.at("embed.ln.hook_normalized", parts.embeddingNorm().apply(words.add(types).add(positions)));
-      NDArray attentionMask = Masks.padding(work, batch, type());
-      double scale = 1.0 / Math.sqrt(spec.dHead());
-      for (int l = 0; l < parts.layers().length; l++) {
-        try (NDManager block = work.newSubManager()) {
-          hooked.enter(block);
-          x.attach(block);
-          x = block(parts.layers()[l], names[l], x, attentionMask, scale, hooked, batch);
-          x.attach(work);
-        }
-      }
-      hooked.enter(work);
-      x.attach(scope);
-      Map<String, NDArray> outputs = new LinkedHashMap<>();
-      if (parts.pooler() != null) {
-        try (NDArray first = x.get(new NDIndex(":, 0, :")); NDArray dense = parts.pooler().apply(first)) {
-          NDArray pooled = dense.tanh();
-          outputs.put("pooler_output", pooled);
-        }
-      }
-      HookedForward forward = new HookedForward(name(), batch, x, mask, parts.lmHead(), outputs, hooked.recorded());
-      if (gradients) {
-        forward.differentiate(hooks.target().orElseThrow(), hooked.leaves());
-      }
-      return forward;
-    } finally {
-      if (gradients) {
-        Autograd.restore(previousMode);
+  }
+
+  @Override
+  protected Outcome pass(TokenBatch batch, HookDispatch hooked, NDManager work) {
+    Shape shape = new Shape(batch.size(), batch.length());
+    NDArray words = hooked.at("hook_embed", Inputs.embed(work.create(batch.paddedIds(), shape), parts.words()));
+    NDArray types = hooked.at("hook_token_type_embed",
+        Inputs.embed(work.create(batch.paddedTokenTypes(), shape), parts.tokenTypes()));
+    NDArray positions = hooked.at("hook_pos_embed",
+        Inputs.embed(work.create(batch.positions(), shape), parts.positions()));
+    NDArray x = hooked.at("embed.ln.hook_normalized", parts.embeddingNorm().apply(words.add(types).add(positions)));
+    NDArray attentionMask = Masks.padding(work, batch, type());
+    double scale = 1.0 / Math.sqrt(spec.dHead());
+    Layer[] layers = parts.layers();
+    NDArray hidden = blocks(x, layers.length, hooked, work,
+        (l, residual) -> block(layers[l], names[l], residual, attentionMask, scale, hooked, batch));
+    Map<String, NDArray> outputs = new LinkedHashMap<>();
+    if (parts.pooler() != null) {
+      try (NDArray first = hidden.get(new NDIndex(":, 0, :")); NDArray dense = parts.pooler().apply(first)) {
+        outputs.put("pooler_output", dense.tanh());
       }
     }
+    return new Outcome(hidden, parts.lmHead(), outputs);
   }
 
   private NDArray block(Layer w, LayerHooks n, NDArray x, NDArray attentionMask, double scale, HookDispatch hooked,

@@ -1,19 +1,39 @@
 package org.neurite.models.internal.core;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.neurite.api.model.Forward;
+import org.neurite.api.model.Hooks;
 import org.neurite.api.model.LanguageModel;
 import org.neurite.api.model.ModelSource;
 import org.neurite.api.model.ModelSpec;
 import org.neurite.api.model.TextTokenizer;
+import org.neurite.api.model.TokenBatch;
 
-/** What every hooked model has besides its forward pass: identity, weights scope, tokenizer. */
+/**
+ * What every hooked model shares: identity, weights scope, tokenizer, and the frame of a forward
+ * pass -- hooks resolved before anything runs, gradient recording on for this thread only, every
+ * intermediate value in a scope freed when its block ends, and the results in the caller's scope.
+ */
 public abstract class HookedModel implements LanguageModel {
   /** Where a model came from and where its weights live. */
   public record Origin(ModelSource source, String device, NDManager weights, DataType type,
       Optional<TextTokenizer> tokenizer) {}
+
+  /** What a family's pass leaves: hidden states, the head that turns them into logits (or null), further outputs. */
+  protected record Outcome(NDArray hidden, UnaryOperator<NDArray> head, Map<String, NDArray> outputs) {}
+
+  /** One block of a pass: the residual stream in, the residual stream out. */
+  @FunctionalInterface
+  protected interface Block {
+    NDArray apply(int layer, NDArray x);
+  }
 
   protected final Origin origin;
   protected final ModelSpec spec;
@@ -21,6 +41,52 @@ public abstract class HookedModel implements LanguageModel {
   protected HookedModel(Origin origin, ModelSpec spec) {
     this.origin = origin;
     this.spec = spec;
+  }
+
+  /** Checks a batch against the model's limits before any tensor is made. */
+  protected abstract void check(TokenBatch batch);
+
+  /** The family's pass: embeddings, blocks (through {@link #blocks}) and final norm, computed in {@code work}. */
+  protected abstract Outcome pass(TokenBatch batch, HookDispatch hooks, NDManager work);
+
+  @Override
+  public final Forward forward(TokenBatch batch, Hooks hooks, NDManager scope) {
+    check(batch);
+    HookDispatch hooked = HookDispatch.resolve(hooks, spec, name(), batch, scope);
+    boolean gradients = hooks.wantsGradients();
+    boolean previousMode = gradients && Autograd.enable();
+    try (NDManager work = scope.newSubManager()) {
+      hooked.enter(work);
+      NDArray mask = scope.create(batch.mask(), new Shape(batch.size(), batch.length()));
+      Outcome outcome = pass(batch, hooked, work);
+      outcome.hidden().attach(scope);
+      outcome.outputs().values().forEach(o -> o.attach(scope));
+      HookedForward forward = new HookedForward(name(), batch, outcome.hidden(), mask, outcome.head(),
+          outcome.outputs(), hooked.recorded());
+      if (gradients) {
+        forward.differentiate(hooks.target().orElseThrow(), hooked.leaves());
+      }
+      return forward;
+    } finally {
+      if (gradients) {
+        Autograd.restore(previousMode);
+      }
+    }
+  }
+
+  /** Runs {@code layers} blocks, each in a scope of its own that is freed when the block ends. */
+  protected static NDArray blocks(NDArray x, int layers, HookDispatch hooked, NDManager work, Block block) {
+    NDArray residual = x;
+    for (int l = 0; l < layers; l++) {
+      try (NDManager scope = work.newSubManager()) {
+        hooked.enter(scope);
+        residual.attach(scope);
+        residual = block.apply(l, residual);
+        residual.attach(work);
+      }
+    }
+    hooked.enter(work);
+    return residual;
   }
 
   @Override
