@@ -11,6 +11,7 @@ import org.neurite.api.model.ModelConfig;
 import org.neurite.api.model.ModelFamily;
 import org.neurite.api.model.ModelSource;
 import org.neurite.models.internal.core.Activation;
+import org.neurite.models.internal.core.DecoderLayer;
 import org.neurite.models.internal.core.EncoderModel;
 import org.neurite.models.internal.core.Linear;
 import org.neurite.models.internal.core.Loading;
@@ -65,8 +66,9 @@ public final class BertFamily implements ModelFamily {
       EncoderModel.Layer[] blocks = new EncoderModel.Layer[layers];
       for (int l = 0; l < layers; l++) {
         String b = "encoder.layer." + l + ".";
-        blocks[l] = new EncoderModel.Layer(w.linear(b + "attention.self.query", d, d, true),
-            w.linear(b + "attention.self.key", d, d, true), w.linear(b + "attention.self.value", d, d, true),
+        blocks[l] = new EncoderModel.Layer(DecoderLayer.QkvProjection.fused(Linear.concat(
+            w.linear(b + "attention.self.query", d, d, true), w.linear(b + "attention.self.key", d, d, true),
+            w.linear(b + "attention.self.value", d, d, true))),
             w.linear(b + "attention.output.dense", d, d, true), w.layerNorm(b + "attention.output.LayerNorm", d, eps),
             w.linear(b + "intermediate.dense", inner, d, true), w.linear(b + "output.dense", d, inner, true),
             w.layerNorm(b + "output.LayerNorm", d, eps));

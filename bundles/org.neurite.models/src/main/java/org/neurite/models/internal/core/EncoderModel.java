@@ -16,7 +16,7 @@ import org.neurite.api.model.TokenBatch;
  */
 public final class EncoderModel extends HookedModel {
   /** One block's weights. */
-  public record Layer(Linear query, Linear key, Linear value, Linear attentionOut, Norm attentionNorm,
+  public record Layer(DecoderLayer.QkvProjection qkv, Linear attentionOut, Norm attentionNorm,
       Linear intermediate, Linear output, Norm outputNorm) {}
 
   /**
@@ -78,9 +78,10 @@ public final class EncoderModel extends HookedModel {
     long b = batch.size();
     long t = batch.length();
     NDArray resid = hooked.at(n.residPre(), x);
-    NDArray q = hooked.at(n.q(), w.query().apply(resid).reshape(b, t, spec.heads(), spec.dHead()));
-    NDArray k = hooked.at(n.k(), w.key().apply(resid).reshape(b, t, spec.heads(), spec.dHead()));
-    NDArray v = hooked.at(n.v(), w.value().apply(resid).reshape(b, t, spec.heads(), spec.dHead()));
+    NDArray[] qkv = w.qkv().apply(resid);
+    NDArray q = hooked.at(n.q(), qkv[0].reshape(b, t, spec.heads(), spec.dHead()));
+    NDArray k = hooked.at(n.k(), qkv[1].reshape(b, t, spec.heads(), spec.dHead()));
+    NDArray v = hooked.at(n.v(), qkv[2].reshape(b, t, spec.heads(), spec.dHead()));
     NDArray z = Attention.attend(q, k, v, attentionMask, scale, hooked, n.pattern(), n.z());
     NDArray attnOut = hooked.at(n.attnOut(), w.attentionOut().apply(z));
     NDArray mid = hooked.at(n.residMid(), w.attentionNorm().apply(attnOut.add(resid)));
