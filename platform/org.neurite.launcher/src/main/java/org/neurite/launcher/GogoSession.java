@@ -76,7 +76,8 @@ final class GogoSession implements AutoCloseable {
     }
     long deadline = System.currentTimeMillis() + timeoutMillis;
     while (System.currentTimeMillis() < deadline) {
-      ServiceReference<?>[] refs = context.getServiceReferences((String) null, "(osgi.command.function=" + function + ")");
+      // All references: the launcher need not see a command's class to know it is registered.
+      ServiceReference<?>[] refs = context.getAllServiceReferences(null, "(osgi.command.function=" + function + ")");
       if (refs != null && refs.length > 0) {
         return;
       }
