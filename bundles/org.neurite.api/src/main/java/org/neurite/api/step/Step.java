@@ -41,7 +41,7 @@ public interface Step {
       if (param.type() == ParamType.PATH) {
         java.nio.file.Path file = context.param(param.name(), java.nio.file.Path.class);
         if (file != null && java.nio.file.Files.isRegularFile(file)) {
-          hashes.put(param.name(), org.neurite.api.provenance.ContentHash.sha256(file));
+          hashes.put(param.name(), context.contentHash(file));
         }
       }
     }

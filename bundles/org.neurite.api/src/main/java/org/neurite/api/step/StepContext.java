@@ -49,6 +49,12 @@ public interface StepContext {
    */
   void source(String kind, String name, String path, String contentHash, String detailsJson);
 
+  /**
+   * SHA-256 of a file's content, remembered by the workspace (by path, size and modification
+   * time), so a large dataset is not read again at every run just to be identified.
+   */
+  String contentHash(java.nio.file.Path file);
+
   /** The workspace folder; relative paths in parameters resolve against it. */
   java.nio.file.Path workspace();
 

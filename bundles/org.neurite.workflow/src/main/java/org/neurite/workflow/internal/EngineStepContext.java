@@ -89,6 +89,11 @@ final class EngineStepContext implements StepContext, Artifacts {
   }
 
   @Override
+  public String contentHash(Path file) {
+    return run.hashes().of(file);
+  }
+
+  @Override
   public Path workspace() {
     return run.workspace();
   }

@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.backend.TensorBackend;
 import org.neurite.api.provenance.ContentHash;
+import org.neurite.api.provenance.FileHashes;
 import org.neurite.api.provenance.ProcessIdentity;
 import org.neurite.api.provenance.ProvenanceStore;
 import org.neurite.api.provenance.Run;
@@ -59,6 +60,7 @@ public final class WorkflowEngine implements WorkflowRunner {
   private final ProvenanceStore store;
   private final TensorBackend backend;
   private final Path workspace;
+  private final FileHashes hashes;
   private final String neuriteVersion;
   private final Map<String, RegisteredStep> steps = new ConcurrentHashMap<>();
 
@@ -71,6 +73,7 @@ public final class WorkflowEngine implements WorkflowRunner {
       throw new NeuriteException("Framework property neurite.workspace is not set: start Neurite with bin/neurite.");
     }
     this.workspace = Path.of(ws);
+    this.hashes = FileHashes.forWorkspace(workspace);
     this.neuriteVersion = String.valueOf(context.getProperty("neurite.version"));
     store.markInterrupted();
   }
@@ -80,6 +83,7 @@ public final class WorkflowEngine implements WorkflowRunner {
     this.store = store;
     this.backend = backend;
     this.workspace = workspace;
+    this.hashes = FileHashes.forWorkspace(workspace);
     this.neuriteVersion = neuriteVersion;
     store.markInterrupted();
   }
@@ -169,7 +173,8 @@ public final class WorkflowEngine implements WorkflowRunner {
 
   private RunOutcome execute(Plan plan, long runId, boolean noCache, Map<String, StepRecord> completed, PrintStream out) {
     AtomicBoolean cancelled = new AtomicBoolean();
-    RunContext context = new RunContext(runId, plan.device(), workspace, workspace.resolve("runs"), store, backend, out, cancelled);
+    RunContext context = new RunContext(runId, plan.device(), workspace, workspace.resolve("runs"), store, backend, hashes, out,
+        cancelled);
     RunExecution execution = new RunExecution(plan, context, Map.copyOf(steps), noCache, completed);
     ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "neurite-heartbeat-" + runId);

@@ -20,6 +20,7 @@ import org.neurite.api.model.ModelConfig;
 import org.neurite.api.model.ModelSource;
 import org.neurite.api.model.TensorStore;
 import org.neurite.api.provenance.ContentHash;
+import org.neurite.api.provenance.FileHashes;
 
 /**
  * A Hugging Face model folder: {@code config.json}, the safetensors weights (one file, or shards

@@ -17,7 +17,7 @@ import org.neurite.api.model.ModelEntry;
 import org.neurite.api.model.ModelFamily;
 import org.neurite.api.model.ModelRepository;
 import org.neurite.api.model.ModelSource;
-import org.neurite.models.internal.io.FileHashes;
+import org.neurite.api.provenance.FileHashes;
 import org.neurite.models.internal.io.ModelFolder;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -52,7 +52,7 @@ public final class ModelRepositoryComponent implements ModelRepository {
     this.backend = backend;
     this.workspace = workspace;
     this.shipped = shipped;
-    this.hashes = new FileHashes(workspace.resolve("cache").resolve("file-hashes.tsv"));
+    this.hashes = FileHashes.forWorkspace(workspace);
   }
 
   private static String required(BundleContext context, String property) {

@@ -1,4 +1,4 @@
-package org.neurite.models.internal.io;
+package org.neurite.api.provenance;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +8,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.neurite.api.NeuriteException;
-import org.neurite.api.provenance.ContentHash;
 
 /**
  * SHA-256 of files, remembered by path, size and modification time, so a model of many gigabytes
@@ -23,6 +22,11 @@ public final class FileHashes {
 
   private final Map<Key, String> known = new ConcurrentHashMap<>();
   private final Path cacheFile;
+
+  /** The hashes a workspace remembers, in {@code <workspace>/cache/file-hashes.tsv}. */
+  public static FileHashes forWorkspace(Path workspace) {
+    return new FileHashes(workspace.resolve("cache").resolve("file-hashes.tsv"));
+  }
 
   /** Hashes remembered for the life of this object only. */
   public FileHashes() {
@@ -46,6 +50,7 @@ public final class FileHashes {
     }
   }
 
+  /** SHA-256 of the file's content, from memory when its path, size and modification time are known. */
   public String of(Path file) {
     try {
       Path real = file.toRealPath();

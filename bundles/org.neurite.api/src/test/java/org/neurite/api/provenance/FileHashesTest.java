@@ -1,4 +1,4 @@
-package org.neurite.models.internal.io;
+package org.neurite.api.provenance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.neurite.api.provenance.ContentHash;
 
 class FileHashesTest {
   @TempDir Path dir;
