@@ -21,12 +21,14 @@ import java.util.Optional;
  * @param gatedMlp true for GLU MLPs (SwiGLU): {@code hook_post = act(gate) * up}
  * @param hasLogits true if the model has a language-model head
  * @param dtype the compute type of its weights
+ * @param storedDtype how its weights are stored: the config's {@code dtype} or {@code torch_dtype}, else
+ *     the checkpoint's type ({@code bfloat16}, {@code float16}, {@code float32}, {@code float64})
  * @param hookPoints every hook point, in forward order
  */
 public record ModelSpec(
     String family, String architecture, boolean causal, int layers, int dModel, int dMlp, int heads, int kvHeads,
     int dHead, int vocab, int maxPositions, boolean gatedMlp, boolean hasLogits, String dtype,
-    List<HookPoint> hookPoints) {
+    String storedDtype, List<HookPoint> hookPoints) {
 
   public ModelSpec {
     hookPoints = List.copyOf(hookPoints);
@@ -41,6 +43,7 @@ public record ModelSpec(
   public String summary() {
     return family + " " + layers + " layers, d_model " + dModel + ", d_mlp " + dMlp + ", "
         + (kvHeads == heads ? heads + " heads" : heads + "/" + kvHeads + " heads") + ", vocab " + vocab
-        + (causal ? ", causal" : ", encoder") + ", " + dtype;
+        + (causal ? ", causal" : ", encoder") + ", " + dtype
+        + (storedDtype.equals(dtype) ? "" : " (stored as " + storedDtype + ")");
   }
 }

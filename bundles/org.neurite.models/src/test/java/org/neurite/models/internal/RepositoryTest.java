@@ -21,6 +21,22 @@ class RepositoryTest {
   @TempDir Path workspace;
 
   @Test
+  void theStoredTypeComesFromTheConfigOrElseFromTheWeights() {
+    Path declared = TinyCheckpoints.llama(workspace.resolve("models/bf16")).seed(53).dtype("BF16").write();
+    Path silent = TinyCheckpoints.edit(TinyCheckpoints.llama(workspace.resolve("f16")).seed(54).dtype("F16").write(),
+        workspace.resolve("models/f16-no-dtype")).config(c -> c.remove("torch_dtype")).write();
+    ModelRepositoryComponent repository = TestModels.repository(workspace);
+    try {
+      LanguageModel bf16 = repository.load(declared.toString(), LoadOptions.defaults());
+      assertEquals("bfloat16", bf16.spec().storedDtype());
+      assertTrue(bf16.spec().summary().endsWith("float32 (stored as bfloat16)"), bf16.spec().summary());
+      assertEquals("float16", repository.load("f16-no-dtype", LoadOptions.defaults()).spec().storedDtype());
+    } finally {
+      repository.close();
+    }
+  }
+
+  @Test
   void modelsUnderTheWorkspaceLoadByNameOncePerOptions() {
     TinyCheckpoints.gpt2(workspace.resolve("models/tiny-gpt2")).seed(51).write();
     TinyCheckpoints.llama(workspace.resolve("elsewhere/tiny-llama")).seed(52).write();

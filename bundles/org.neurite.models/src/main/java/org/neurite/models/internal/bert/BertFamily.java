@@ -79,8 +79,8 @@ public final class BertFamily implements ModelFamily {
           positions, d), w.tensor("embeddings.token_type_embeddings.weight", typeVocab, d),
           w.layerNorm("embeddings.LayerNorm", d, eps), blocks, act, pooler, maskedLmHead(w, words, d, vocab, eps, act));
       String architecture = c.architectures().isEmpty() ? "BertModel" : c.architectures().get(0);
-      return new EncoderModel(origin, EncoderModel.spec(name(), architecture, heads, Loading.dtypeName(origin.type()),
-          parts), parts);
+      return new EncoderModel(origin, EncoderModel.spec(name(), architecture, heads, origin, parts),
+          parts);
     });
   }
 

@@ -29,12 +29,12 @@ public final class DecoderModel extends HookedModel {
 
   /** Builds the spec of a decoder from its parts' sizes. */
   public static ModelSpec spec(String family, String architecture, int dMlp, int heads, int kvHeads, int dHead,
-      int maxPositions, String dtype, Parts parts) {
+      int maxPositions, Origin origin, Parts parts) {
     int dModel = (int) parts.tokenEmbedding().getShape().get(1);
     int vocab = (int) parts.tokenEmbedding().getShape().get(0);
     boolean gated = parts.layers()[0].gate() != null;
     return new ModelSpec(family, architecture, true, parts.layers().length, dModel, dMlp, heads, kvHeads, dHead, vocab,
-        maxPositions, gated, parts.head() != null, dtype, HookCatalog.decoder(parts.layers().length, dModel, dMlp,
+        maxPositions, gated, parts.head() != null, origin.dtype(), origin.storedDtype(), HookCatalog.decoder(parts.layers().length, dModel, dMlp,
             heads, kvHeads, dHead, parts.positionEmbedding() != null, parts.rope() != null, gated));
   }
 

@@ -36,13 +36,13 @@ public final class EncoderModel extends HookedModel {
   }
 
   /** Builds the spec of an encoder from its parts' sizes. */
-  public static ModelSpec spec(String family, String architecture, int heads, String dtype, Parts parts) {
+  public static ModelSpec spec(String family, String architecture, int heads, Origin origin, Parts parts) {
     int dModel = (int) parts.words().getShape().get(1);
     int dMlp = (int) parts.layers()[0].intermediate().out();
     int layers = parts.layers().length;
     return new ModelSpec(family, architecture, false, layers, dModel, dMlp, heads, heads, dModel / heads,
         (int) parts.words().getShape().get(0), (int) parts.positions().getShape().get(0), false,
-        parts.lmHead() != null, dtype, HookCatalog.encoder(layers, dModel, dMlp, heads, dModel / heads));
+        parts.lmHead() != null, origin.dtype(), origin.storedDtype(), HookCatalog.encoder(layers, dModel, dMlp, heads, dModel / heads));
   }
 
   @Override

@@ -23,8 +23,13 @@ import org.neurite.api.model.TokenBatch;
  */
 public abstract class HookedModel implements LanguageModel {
   /** Where a model came from and where its weights live. */
-  public record Origin(ModelSource source, String device, NDManager weights, DataType type,
-      Optional<TextTokenizer> tokenizer) {}
+  public record Origin(ModelSource source, String device, NDManager weights, DataType type, String storedDtype,
+      Optional<TextTokenizer> tokenizer) {
+    /** The compute type's name, as {@link ModelSpec#dtype()} gives it. */
+    public String dtype() {
+      return type == DataType.FLOAT64 ? "float64" : "float32";
+    }
+  }
 
   /** What a family's pass leaves: hidden states, the head that turns them into logits (or null), further outputs. */
   protected record Outcome(NDArray hidden, UnaryOperator<NDArray> head, Map<String, NDArray> outputs) {}

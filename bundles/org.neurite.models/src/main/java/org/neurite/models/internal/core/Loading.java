@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.Optional;
 import org.neurite.api.backend.TensorBackend;
+import org.neurite.api.io.TensorDtype;
 import org.neurite.api.model.LanguageModel;
 import org.neurite.api.model.LoadOptions;
 import org.neurite.api.model.ModelSource;
@@ -26,7 +27,8 @@ public final class Loading {
     Optional<TextTokenizer> tokenizer = Optional.empty();
     try {
       tokenizer = Tokenizers.open(source);
-      return builder.build(new HookedModel.Origin(source, options.device(), weights, type, tokenizer));
+      return builder.build(new HookedModel.Origin(source, options.device(), weights, type, storedDtype(source),
+          tokenizer));
     } catch (RuntimeException | Error e) {
       weights.close();
       tokenizer.ifPresent(t -> ((Tokenizers) t).close());
@@ -34,8 +36,19 @@ public final class Loading {
     }
   }
 
-  /** The compute type's name as {@link org.neurite.api.model.ModelSpec#dtype()} gives it. */
-  public static String dtypeName(DataType type) {
-    return type == DataType.FLOAT64 ? "float64" : "float32";
+  /** The config's {@code dtype} (newer) or {@code torch_dtype}, else the type of the checkpoint's first float tensor. */
+  static String storedDtype(ModelSource source) {
+    Optional<String> declared = source.config().string("dtype").or(() -> source.config().string("torch_dtype"));
+    if (declared.isPresent()) {
+      return declared.get().replace("torch.", "");
+    }
+    return source.tensors().names().stream().map(n -> source.tensors().entry(n).orElseThrow().dtype())
+        .filter(TensorDtype::isFloat).findFirst()
+        .map(t -> switch (t) {
+          case BF16 -> "bfloat16";
+          case F16 -> "float16";
+          case F64 -> "float64";
+          default -> "float32";
+        }).orElse("float32");
   }
 }

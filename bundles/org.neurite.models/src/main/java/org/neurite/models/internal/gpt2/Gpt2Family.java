@@ -73,7 +73,7 @@ public final class Gpt2Family implements ModelFamily {
           w.layerNorm("ln_f", d, eps), new Linear(lmHead == null ? wte : lmHead, null), null, act);
       String architecture = c.architectures().isEmpty() ? "GPT2LMHeadModel" : c.architectures().get(0);
       return new DecoderModel(origin, DecoderModel.spec(name(), architecture, inner, heads, heads, dHead, positions,
-          Loading.dtypeName(origin.type()), parts), parts);
+          origin, parts), parts);
     });
   }
 }

@@ -91,7 +91,7 @@ public final class LlamaFamily implements ModelFamily {
           new Linear(head, null), rope, act);
       String architecture = c.architectures().isEmpty() ? type : c.architectures().get(0);
       return new DecoderModel(origin, DecoderModel.spec(name(), architecture, inner, heads, kvHeads, dHead, positions,
-          Loading.dtypeName(origin.type()), parts), parts);
+          origin, parts), parts);
     });
   }
 }
