@@ -142,27 +142,7 @@ final class BertReference implements FamilyForward {
   }
 
   @Override
-  public int layers() {
-    return layers;
-  }
-
-  @Override
-  public int hiddenSize() {
-    return hidden;
-  }
-
-  @Override
-  public int mlpWidth() {
-    return intermediate;
-  }
-
-  @Override
-  public int vocabSize() {
-    return vocab;
-  }
-
-  @Override
-  public boolean gated() {
-    return false;
+  public Sizes sizes() {
+    return new Sizes(layers, hidden, intermediate, vocab, false);
   }
 }

@@ -11,15 +11,12 @@ interface FamilyForward {
    */
   Result forward(long[] ids, long[] tokenTypes, ReferenceModel.PostOverride override);
 
-  int layers();
+  /** The model's sizes. */
+  Sizes sizes();
 
-  int hiddenSize();
-
-  /** The MLP's hidden width (the width of hook_pre / hook_post). */
-  int mlpWidth();
-
-  int vocabSize();
-
-  /** Whether the MLP is gated (hook_pre_linear exists). */
-  boolean gated();
+  /**
+   * @param mlpWidth the MLP's hidden width (the width of hook_pre / hook_post)
+   * @param gated whether the MLP is gated (hook_pre_linear exists)
+   */
+  record Sizes(int layers, int hiddenSize, int mlpWidth, int vocabSize, boolean gated) {}
 }

@@ -108,27 +108,7 @@ final class Gpt2Reference implements FamilyForward {
   }
 
   @Override
-  public int layers() {
-    return layers;
-  }
-
-  @Override
-  public int hiddenSize() {
-    return embd;
-  }
-
-  @Override
-  public int mlpWidth() {
-    return inner;
-  }
-
-  @Override
-  public int vocabSize() {
-    return vocab;
-  }
-
-  @Override
-  public boolean gated() {
-    return false;
+  public Sizes sizes() {
+    return new Sizes(layers, embd, inner, vocab, false);
   }
 }

@@ -126,26 +126,26 @@ public final class ReferenceModel {
 
   /** The number of layers. */
   public int layers() {
-    return family.layers();
+    return family.sizes().layers();
   }
 
   /** The residual width d. */
   public int hiddenSize() {
-    return family.hiddenSize();
+    return family.sizes().hiddenSize();
   }
 
   /** The MLP's hidden width: the width of hook_pre and hook_post. */
   public int mlpWidth() {
-    return family.mlpWidth();
+    return family.sizes().mlpWidth();
   }
 
   /** vocab_size. */
   public int vocabSize() {
-    return family.vocabSize();
+    return family.sizes().vocabSize();
   }
 
   /** Whether the MLP is gated, so that hook_pre_linear exists. */
   public boolean gated() {
-    return family.gated();
+    return family.sizes().gated();
   }
 }
