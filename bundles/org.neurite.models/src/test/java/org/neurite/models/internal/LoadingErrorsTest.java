@@ -126,7 +126,7 @@ class LoadingErrorsTest {
     String rope = error(edit("longrope").config("rope_scaling",
         JsonParser.parseString("{\"rope_type\":\"longrope\",\"short_factor\":[1],\"long_factor\":[1]}")).write());
     assertTrue(rope.contains("'rope_scaling' = {\"rope_type\":\"longrope\""), rope);
-    assertTrue(rope.contains("Neurite implements default, linear, dynamic, yarn and llama3"), rope);
+    assertTrue(rope.contains("Neurite computes: default, linear, dynamic, yarn and llama3"), rope);
     String act = error(edit("act").config("hidden_act", JsonParser.parseString("\"swiglu9\"")).write());
     assertTrue(act.contains("activation 'swiglu9' is not supported"), act);
   }

@@ -53,7 +53,7 @@ final class RopeFrequencies {
       case "yarn":
         return yarn(config, scaling, base, dim, maxPositions);
       default:
-        throw config.unsupported("rope_scaling", "rope type '" + type + "' is not implemented; Neurite implements "
+        throw config.unsupported("rope_scaling", "rope type '" + type + "' is not among those Neurite computes: "
             + "default, linear, dynamic, yarn and llama3");
     }
   }
