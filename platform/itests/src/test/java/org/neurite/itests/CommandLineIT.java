@@ -6,24 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code bin/neurite COMMAND} as a user runs it: separate processes, exit codes, messages. */
 class CommandLineIT {
-  private static Path workspace;
-
-  @BeforeAll
-  static void workspace() throws Exception {
-    workspace = Distribution.newWorkspace();
-  }
-
-  @AfterAll
-  static void deleteWorkspace() throws Exception {
-    Distribution.delete(workspace);
-  }
+  @TempDir static Path workspace;
 
   @Test
   void infoListsEveryBundleActive() throws Exception {

@@ -27,23 +27,6 @@ final class Distribution {
     return Path.of(System.getProperty("neurite.itest.plugins", "target/test-plugins")).resolve(fileName).toAbsolutePath();
   }
 
-  /** A fresh, empty workspace folder. */
-  static Path newWorkspace() throws IOException {
-    return Files.createTempDirectory("neurite-it-");
-  }
-
-  /** Deletes a workspace the tests made, with everything in it. */
-  static void delete(Path workspace) throws IOException {
-    if (!Files.exists(workspace)) {
-      return;
-    }
-    try (java.util.stream.Stream<Path> files = Files.walk(workspace)) {
-      for (Path path : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
-  }
-
   /** Starts {@code bin/neurite --workspace WS ARGS...}, its output going to the two files. */
   static Process start(Path workspace, List<String> prefix, Path out, Path err, String... args) throws IOException {
     List<String> command = new ArrayList<>(prefix);

@@ -8,23 +8,12 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Models in the real distribution: the shipped MiniLM imported on first use, traced, listed. */
 class ModelsIT {
-  private static Path workspace;
-
-  @BeforeAll
-  static void workspace() throws Exception {
-    workspace = Distribution.newWorkspace();
-  }
-
-  @AfterAll
-  static void deleteWorkspace() throws Exception {
-    Distribution.delete(workspace);
-  }
+  @TempDir static Path workspace;
 
   @Test
   void traceOfTheShippedModelWritesEveryLayer() throws Exception {

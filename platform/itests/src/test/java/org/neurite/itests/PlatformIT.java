@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.neurite.launcher.Neurite;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.Constants;
@@ -22,19 +23,17 @@ import org.osgi.framework.ServiceReference;
 
 /** Boots the real distribution in this JVM: real Felix, every real bundle, real DJL/PyTorch. */
 class PlatformIT {
-  private static Path workspace;
+  @TempDir static Path workspace;
   private static Neurite neurite;
 
   @BeforeAll
   static void boot() throws Exception {
-    workspace = Distribution.newWorkspace();
     neurite = Neurite.start(Distribution.home(), workspace, System.out, System.err);
   }
 
   @AfterAll
   static void stop() throws Exception {
     neurite.close();
-    Distribution.delete(workspace);
   }
 
   @Test

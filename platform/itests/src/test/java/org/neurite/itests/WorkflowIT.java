@@ -10,23 +10,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Workflows through bin/neurite as a user runs them: provenance, caching, kill -9 and resume. */
 class WorkflowIT {
-  private Path workspace;
-
-  @BeforeEach
-  void workspace() throws Exception {
-    workspace = Distribution.newWorkspace();
-  }
-
-  @AfterEach
-  void delete() throws Exception {
-    Distribution.delete(workspace);
-  }
+  @TempDir Path workspace;
 
   @Test
   void quickstartIsRecordedAndASecondRunIsAllCached() throws Exception {

@@ -9,7 +9,6 @@ import java.util.stream.Stream;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.data.Dataset;
 import org.neurite.api.data.Example;
-import org.neurite.api.provenance.ContentHash;
 import org.neurite.api.step.ParamSpec;
 import org.neurite.api.step.ParamType;
 import org.neurite.api.step.Step;
@@ -52,7 +51,7 @@ abstract class FileDatasetStep implements Step {
       String file = path.getFileName().toString();
       name = file.contains(".") ? file.substring(0, file.lastIndexOf('.')) : file;
     }
-    FileDataset dataset = new FileDataset(name, format(), path, ContentHash.sha256(path), options(context));
+    FileDataset dataset = new FileDataset(name, format(), path, context.contentHash(path), options(context));
     Map<String, Long> groups = new TreeMap<>();
     long count = 0;
     try (Stream<Example> examples = dataset.examples()) {
@@ -82,7 +81,7 @@ abstract class FileDatasetStep implements Step {
       throw new NeuriteException("Dataset file " + dataset.path() + " of an earlier run is gone; restore it, or run with"
           + " --no-cache to read the current files.");
     }
-    String now = ContentHash.sha256(dataset.path());
+    String now = context.contentHash(dataset.path());
     if (!now.equals(dataset.contentHash())) {
       throw new NeuriteException("Dataset file " + dataset.path() + " changed since the run that read it (SHA-256 "
           + dataset.contentHash() + ", now " + now + "); run with --no-cache to read it again.");
