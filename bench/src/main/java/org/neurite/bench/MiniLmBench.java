@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.neurite.api.hook.Hooks;
 import org.neurite.api.model.Forward;
-import org.neurite.api.model.Hooks;
 import org.neurite.api.model.LanguageModel;
 import org.neurite.api.model.LoadOptions;
 import org.neurite.api.model.TokenBatch;
@@ -23,6 +23,7 @@ import org.neurite.backend.djl.internal.DjlTensorBackend;
 import org.neurite.models.internal.bert.BertFamily;
 import org.neurite.models.internal.repository.ModelRepositoryComponent;
 import org.neurite.models.internal.repository.ShippedModels;
+import org.neurite.support.files.WorkspaceFolders;
 
 /**
  * The shipped all-MiniLM-L6-v2: Neurite's hooked forward (recording every
@@ -43,7 +44,7 @@ public final class MiniLmBench {
     Path jar = jarOf("all-minilm-l6-v2.onnx");
     Path workspace = Files.createTempDirectory("neurite-bench");
     DjlTensorBackend backend = new DjlTensorBackend();
-    ModelRepositoryComponent repository = new ModelRepositoryComponent(backend, workspace,
+    ModelRepositoryComponent repository = new ModelRepositoryComponent(backend, WorkspaceFolders.of(workspace),
         new ShippedModels(jar.getParent()));
     repository.addFamily(new BertFamily());
     LanguageModel model = repository.load("all-minilm-l6-v2", LoadOptions.defaults());

@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.neurite.api.model.HookSink;
-import org.neurite.api.model.Hooks;
+import org.neurite.api.hook.HookSink;
+import org.neurite.api.hook.Hooks;
 import org.neurite.api.model.LanguageModel;
 import org.neurite.api.model.LoadOptions;
 import org.neurite.api.model.TokenBatch;
@@ -14,6 +14,7 @@ import org.neurite.backend.djl.internal.DjlTensorBackend;
 import org.neurite.models.internal.bert.BertFamily;
 import org.neurite.models.internal.repository.ModelRepositoryComponent;
 import org.neurite.models.internal.repository.ShippedModels;
+import org.neurite.support.files.WorkspaceFolders;
 
 /**
  * Where a MiniLM forward pass spends its time: a sink at every hook point notes the clock, so the
@@ -27,7 +28,7 @@ public final class MiniLmProfile {
     Map<String, Integer> o = Options.parse(args, Map.of("batch", 32, "length", 64, "runs", 5));
     Path jar = MiniLmBench.jarOf("all-minilm-l6-v2.onnx");
     DjlTensorBackend backend = new DjlTensorBackend();
-    ModelRepositoryComponent repository = new ModelRepositoryComponent(backend, Files.createTempDirectory("neurite-profile"),
+    ModelRepositoryComponent repository = new ModelRepositoryComponent(backend, WorkspaceFolders.of(Files.createTempDirectory("neurite-profile")),
         new ShippedModels(jar.getParent()));
     repository.addFamily(new BertFamily());
     LanguageModel model = repository.load("all-minilm-l6-v2", LoadOptions.defaults());

@@ -69,7 +69,7 @@ class WorkflowIT {
         + "{\"id\": \"slow\", \"uses\": \"itest.slow\", \"with\": {\"lines\": 40}}]}");
     Process process = Distribution.start(workspace, List.of(), workspace.resolve("out.txt"), workspace.resolve("err.txt"),
         "run", workflow.toString());
-    Path part = awaitFile(workspace.resolve("runs"), "slow.txt.part", 60);
+    Path part = awaitFile(workspace.resolve("runs"), ".slow.txt.", ".part", 60);
     Thread.sleep(300);
     process.destroyForcibly();
     assertTrue(process.waitFor(30, TimeUnit.SECONDS));
@@ -91,12 +91,13 @@ class WorkflowIT {
     assertEquals(40, Files.readAllLines(workspace.resolve("runs/1/slow/slow.txt")).size());
   }
 
-  private static Path awaitFile(Path root, String name, int seconds) throws Exception {
+  private static Path awaitFile(Path root, String prefix, String suffix, int seconds) throws Exception {
     long deadline = System.currentTimeMillis() + seconds * 1000L;
     while (System.currentTimeMillis() < deadline) {
       if (Files.isDirectory(root)) {
         try (Stream<Path> files = Files.walk(root)) {
-          Optional<Path> found = files.filter(p -> p.getFileName().toString().equals(name)).findFirst();
+          Optional<Path> found = files.filter(p -> p.getFileName().toString().startsWith(prefix)
+              && p.getFileName().toString().endsWith(suffix)).findFirst();
           if (found.isPresent() && Files.size(found.get()) > 0) {
             return found.get();
           }
@@ -104,7 +105,7 @@ class WorkflowIT {
       }
       Thread.sleep(50);
     }
-    throw new AssertionError("no " + name + " under " + root + " within " + seconds + " s");
+    throw new AssertionError("no " + prefix + "*" + suffix + " under " + root + " within " + seconds + " s");
   }
 
 }

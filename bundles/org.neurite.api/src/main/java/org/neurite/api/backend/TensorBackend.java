@@ -51,6 +51,21 @@ public interface TensorBackend {
    */
   NDManager newScope(String deviceSpec);
 
+  /**
+   * Turns recording of the autograd graph on or off for the calling thread only (other threads'
+   * passes never record a graph they did not ask for).
+   *
+   * @return the previous state, to restore in a {@code finally} block
+   */
+  boolean recordGradients(boolean on);
+
+  /**
+   * Back-propagates from a scalar: every array on its graph that requires a gradient (a leaf made
+   * with {@code stopGradient()} and {@code setRequiresGradient(true)}) receives it, readable with
+   * {@code getGradient()}. The graph is freed afterwards.
+   */
+  void backward(ai.djl.ndarray.NDArray scalar);
+
   /** Scopes opened through this backend and not yet closed: a leak shows up here. */
   int openScopes();
 }

@@ -2,15 +2,15 @@ package org.neurite.api.data;
 
 import java.nio.file.Path;
 import java.util.stream.Stream;
-import org.neurite.api.step.Persistable;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A dataset read from a file, streamed: nothing is held in memory but the example being read.
- * Its persisted form names the file and its content hash, so a changed file is a different dataset.
+ * Persisted by the datasets bundle's value codec (type {@code dataset}) by its file and content hash,
+ * so a changed file is a different dataset.
  */
 @ProviderType
-public interface Dataset extends Persistable {
+public interface Dataset {
   /** A short name (the file name without extension unless the workflow gave one). */
   String name();
 

@@ -3,18 +3,18 @@ package org.neurite.api.model;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.neurite.api.step.Persistable;
+import org.neurite.api.hook.Hooks;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * A loaded model with hook points. Forward passes may run concurrently from several threads;
  * each has its own hooks. Closing the model frees its weights.
  *
- * <p>As a workflow value it is persisted as its identity -- folder, content hash, device and
- * dtype -- and restored by loading it again (see the {@code model.load} step).
+ * <p>As a workflow value it is persisted (type {@code model}) as its identity -- folder, content
+ * hash, device and dtype -- and restored by loading it again.
  */
 @ProviderType
-public interface LanguageModel extends AutoCloseable, Persistable {
+public interface LanguageModel extends AutoCloseable {
 
   /** The name it was loaded under (its folder's name). */
   String name();
@@ -47,16 +47,4 @@ public interface LanguageModel extends AutoCloseable, Persistable {
 
   @Override
   void close();
-
-  /** {@code {"folder": ..., "sha256": ..., "device": ..., "dtype": ...}}. */
-  @Override
-  default String persistedForm() {
-    com.google.gson.JsonObject form = new com.google.gson.JsonObject();
-    form.addProperty("name", name());
-    form.addProperty("folder", source().toString());
-    form.addProperty("sha256", contentHash());
-    form.addProperty("device", device());
-    form.addProperty("dtype", spec().dtype());
-    return form.toString();
-  }
 }

@@ -1,209 +1,58 @@
 package org.neurite.api.model;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import com.google.gson.JsonPrimitive;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import org.neurite.api.NeuriteException;
+import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * A Hugging Face {@code config.json}, read with typed accessors whose errors name the file and
- * the key. Nested objects such as {@code rope_scaling} are configs of their own.
+ * A model folder's {@code config.json}, read with typed accessors whose errors name the file and
+ * the key. Nested objects such as {@code rope_scaling} are configs of their own. The platform
+ * reads the file; a {@link org.neurite.api.family.ModelFamily} only asks it for values.
  */
-public final class ModelConfig {
-  private final Path file;
-  private final String where;
-  private final JsonObject json;
+@ProviderType
+public interface ModelConfig {
 
-  private ModelConfig(Path file, String where, JsonObject json) {
-    this.file = file;
-    this.where = where;
-    this.json = json;
-  }
-
-  /**
-   * Reads a config file.
-   *
-   * @throws NeuriteException if it is missing or not a JSON object
-   */
-  public static ModelConfig read(Path file) {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new NeuriteException("The model folder " + file.getParent() + " has no config.json; a Hugging Face"
-          + " model folder needs config.json, model.safetensors (or its index) and, for text, tokenizer.json.");
-    } catch (IOException e) {
-      throw new NeuriteException("Cannot read " + file + ": " + e.getMessage(), e);
-    }
-    try {
-      JsonElement parsed = JsonParser.parseString(text);
-      if (!parsed.isJsonObject()) {
-        throw new NeuriteException(file + " is not a JSON object; it should hold the model's configuration.");
-      }
-      return new ModelConfig(file, file.toString(), parsed.getAsJsonObject());
-    } catch (JsonParseException e) {
-      throw new NeuriteException(file + " is not valid JSON: " + e.getMessage(), e);
-    }
-  }
-
-  /** A config from JSON text, for models that are not read from a folder ({@code where} names it in errors). */
-  public static ModelConfig of(String jsonText, String where) {
-    return new ModelConfig(null, where, JsonParser.parseString(jsonText).getAsJsonObject());
-  }
-
-  /** The file it was read from, or null. */
-  public Path file() {
-    return file;
-  }
+  /** The file it was read from, or null for a config that was not read from a folder. */
+  Path file();
 
   /** {@code model_type}, e.g. {@code llama}; empty if absent. */
-  public String modelType() {
-    return string("model_type").orElse("");
-  }
+  String modelType();
 
   /** {@code architectures}, e.g. {@code [LlamaForCausalLM]}; empty if absent. */
-  public List<String> architectures() {
-    List<String> names = new ArrayList<>();
-    JsonElement value = json.get("architectures");
-    if (value != null && value.isJsonArray()) {
-      value.getAsJsonArray().forEach(e -> names.add(e.getAsString()));
-    }
-    return names;
-  }
+  List<String> architectures();
 
   /** Whether the key is present and not null. */
-  public boolean has(String key) {
-    JsonElement value = json.get(key);
-    return value != null && !value.isJsonNull();
-  }
+  boolean has(String key);
 
-  public Optional<String> string(String key) {
-    JsonElement value = present(key);
-    if (value == null) {
-      return Optional.empty();
-    }
-    if (!value.isJsonPrimitive()) {
-      throw wrongType(key, "a string", value);
-    }
-    return Optional.of(value.getAsString());
-  }
+  /** A string value; an error naming the key if it is not one. */
+  Optional<String> string(String key);
 
-  /** A required integer. */
-  public int integer(String key) {
-    return optionalInteger(key).orElseThrow(() -> new NeuriteException(where + " has no '" + key
-        + "', which this model family needs (an integer)."));
-  }
+  /** A required integer: an error naming the file and key if absent or not an integer. */
+  int integer(String key);
 
-  public int integer(String key, int fallback) {
-    return optionalInteger(key).orElse(fallback);
-  }
+  int integer(String key, int fallback);
 
-  public OptionalInt optionalInteger(String key) {
-    JsonElement value = present(key);
-    if (value == null) {
-      return OptionalInt.empty();
-    }
-    if (!isNumber(value) || value.getAsDouble() != Math.rint(value.getAsDouble())) {
-      throw wrongType(key, "an integer", value);
-    }
-    return OptionalInt.of(value.getAsInt());
-  }
+  OptionalInt optionalInteger(String key);
 
-  public double number(String key, double fallback) {
-    return optionalNumber(key).orElse(fallback);
-  }
+  double number(String key, double fallback);
 
-  public OptionalDouble optionalNumber(String key) {
-    JsonElement value = present(key);
-    if (value == null) {
-      return OptionalDouble.empty();
-    }
-    if (!isNumber(value)) {
-      throw wrongType(key, "a number", value);
-    }
-    return OptionalDouble.of(value.getAsDouble());
-  }
+  OptionalDouble optionalNumber(String key);
 
-  public boolean flag(String key, boolean fallback) {
-    JsonElement value = present(key);
-    if (value == null) {
-      return fallback;
-    }
-    if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isBoolean()) {
-      throw wrongType(key, "true or false", value);
-    }
-    return value.getAsBoolean();
-  }
+  boolean flag(String key, boolean fallback);
 
   /** A nested object, e.g. {@code rope_scaling}. */
-  public Optional<ModelConfig> object(String key) {
-    JsonElement value = present(key);
-    if (value == null) {
-      return Optional.empty();
-    }
-    if (!value.isJsonObject()) {
-      throw wrongType(key, "an object", value);
-    }
-    return Optional.of(new ModelConfig(file, where + " (" + key + ")", value.getAsJsonObject()));
-  }
+  Optional<ModelConfig> object(String key);
 
   /** A list of numbers, e.g. {@code rope_scaling.long_factor}. */
-  public Optional<double[]> numbers(String key) {
-    JsonElement value = present(key);
-    if (value == null) {
-      return Optional.empty();
-    }
-    if (!value.isJsonArray()) {
-      throw wrongType(key, "a list of numbers", value);
-    }
-    double[] out = new double[value.getAsJsonArray().size()];
-    for (int i = 0; i < out.length; i++) {
-      JsonElement e = value.getAsJsonArray().get(i);
-      if (!isNumber(e)) {
-        throw wrongType(key, "a list of numbers", value);
-      }
-      out[i] = e.getAsDouble();
-    }
-    return Optional.of(out);
-  }
+  Optional<double[]> numbers(String key);
 
   /** An error about this config that names it: for values that are present but not supported. */
-  public NeuriteException unsupported(String key, String why) {
-    return new NeuriteException(where + ": '" + key + "' = " + json.get(key) + " is not supported: " + why);
-  }
+  NeuriteException unsupported(String key, String why);
 
   /** The JSON text, as read. */
-  public String toJson() {
-    return json.toString();
-  }
-
-  private JsonElement present(String key) {
-    JsonElement value = json.get(key);
-    return value == null || value.isJsonNull() ? null : value;
-  }
-
-  private static boolean isNumber(JsonElement value) {
-    return value.isJsonPrimitive() && ((JsonPrimitive) value).isNumber();
-  }
-
-  private NeuriteException wrongType(String key, String expected, JsonElement value) {
-    return new NeuriteException(where + ": '" + key + "' must be " + expected + ", found " + value
-        + ". Fix the value in config.json.");
-  }
-
-  @Override
-  public String toString() {
-    return where;
-  }
+  String toJson();
 }

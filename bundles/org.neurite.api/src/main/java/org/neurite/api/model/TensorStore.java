@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
-import org.neurite.api.io.TensorEntry;
+import org.neurite.api.model.TensorEntry;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**

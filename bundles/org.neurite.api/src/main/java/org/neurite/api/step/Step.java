@@ -1,5 +1,6 @@
 package org.neurite.api.step;
 
+import org.neurite.api.context.StepContext;
 import org.osgi.annotation.versioning.ConsumerType;
 
 /**
@@ -41,22 +42,10 @@ public interface Step {
       if (param.type() == ParamType.PATH) {
         java.nio.file.Path file = context.param(param.name(), java.nio.file.Path.class);
         if (file != null && java.nio.file.Files.isRegularFile(file)) {
-          hashes.put(param.name(), context.contentHash(file));
+          hashes.put(param.name(), context.workspace().contentHash(file));
         }
       }
     }
     return hashes;
-  }
-
-  /**
-   * Rebuilds a {@link Persistable} output of this step from its persisted form, so that a later
-   * run can reuse it ("cached") without running the step again. Called lazily, only when a step
-   * that consumes the output actually runs.
-   *
-   * @throws org.neurite.api.NeuriteException if the referenced files are gone or changed
-   */
-  default Object restore(String outputName, String persistedForm, StepContext context) throws Exception {
-    throw new IllegalStateException("step " + spec().name() + " returned a Persistable output '"
-        + outputName + "' but does not implement Step.restore for it");
   }
 }

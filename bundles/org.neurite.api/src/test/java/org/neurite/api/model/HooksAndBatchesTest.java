@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.neurite.api.NeuriteException;
+import org.neurite.api.hook.Hooks;
 
 class HooksAndBatchesTest {
 
@@ -65,18 +66,5 @@ class HooksAndBatchesTest {
     assertThrows(NeuriteException.class, () -> TokenBatch.of(List.of(), TokenBatch.Padding.RIGHT));
     NeuriteException e = assertThrows(NeuriteException.class, () -> TokenBatch.of(List.of(new long[0]), TokenBatch.Padding.RIGHT));
     assertTrue(e.getMessage().contains("Sequence 0"), e.getMessage());
-  }
-
-  @Test
-  void configErrorsNameTheKeyAndTheFile() {
-    ModelConfig c = ModelConfig.of("{\"model_type\":\"llama\",\"hidden_size\":\"big\",\"rope_scaling\":{\"factor\":8}}",
-        "/m/config.json");
-    assertEquals("llama", c.modelType());
-    NeuriteException e = assertThrows(NeuriteException.class, () -> c.integer("hidden_size"));
-    assertTrue(e.getMessage().contains("/m/config.json: 'hidden_size' must be an integer, found \"big\""), e.getMessage());
-    NeuriteException missing = assertThrows(NeuriteException.class, () -> c.integer("num_hidden_layers"));
-    assertTrue(missing.getMessage().contains("has no 'num_hidden_layers'"), missing.getMessage());
-    assertEquals(8.0, c.object("rope_scaling").orElseThrow().number("factor", 1));
-    assertEquals(7, c.integer("absent", 7));
   }
 }

@@ -9,6 +9,7 @@ import org.apache.felix.service.command.Descriptor;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.backend.DeviceInfo;
 import org.neurite.api.backend.TensorBackend;
+import org.neurite.api.workspace.Workspace;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -21,11 +22,13 @@ import org.osgi.service.component.annotations.Reference;
     property = {"osgi.command.scope=neurite", "osgi.command.function=info", "osgi.command.function=selftest"})
 public final class InfoCommands {
   private final TensorBackend backend;
+  private final Workspace workspace;
   private final BundleContext context;
 
   @Activate
-  public InfoCommands(@Reference TensorBackend backend, BundleContext context) {
+  public InfoCommands(@Reference TensorBackend backend, @Reference Workspace workspace, BundleContext context) {
     this.backend = backend;
+    this.workspace = workspace;
     this.context = context;
   }
 
@@ -34,7 +37,7 @@ public final class InfoCommands {
     Table table = new Table();
     table.row("Neurite", property("neurite.version"));
     table.row("home", property("neurite.home"));
-    table.row("workspace", property("neurite.workspace"));
+    table.row("workspace", workspace.root().toString());
     table.row("Java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     table.row("engine", backend.engineName() + " " + backend.engineVersion() + " (DJL " + backend.djlVersion() + ")");
     table.row("native cache", System.getProperty("DJL_CACHE_DIR", "DJL default (~/.djl.ai)"));

@@ -14,6 +14,7 @@ import org.neurite.api.model.ModelEntry;
 import org.neurite.api.model.ModelRepository;
 import org.neurite.api.model.TextTokenizer;
 import org.neurite.api.model.Tracer;
+import org.neurite.api.workspace.Workspace;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -26,9 +27,12 @@ import org.osgi.service.component.annotations.Reference;
 public final class ModelCommands {
   private final ModelRepository repository;
   private final Tracer tracer;
+  private final Workspace workspace;
 
   @Activate
-  public ModelCommands(@Reference ModelRepository repository, @Reference Tracer tracer) {
+  public ModelCommands(@Reference ModelRepository repository, @Reference Tracer tracer,
+      @Reference Workspace workspace) {
+    this.workspace = workspace;
     this.repository = repository;
     this.tracer = tracer;
   }
@@ -51,7 +55,7 @@ public final class ModelCommands {
       @Descriptor("show hook points") @Parameter(names = {"-k", "--hooks"}, presentValue = "true", absentValue = "false")
           boolean hooks,
       @Descriptor("the model: a folder or a name from `models`") String model) {
-    LanguageModel loaded = repository.load(locate(model), LoadOptions.defaults());
+    LanguageModel loaded = repository.load(model, LoadOptions.defaults());
     StringBuilder out = new StringBuilder(loaded.name() + ": " + loaded.spec().summary() + "\n");
     if (hooks) {
       for (HookPoint point : loaded.spec().hookPoints()) {
@@ -67,7 +71,7 @@ public final class ModelCommands {
       @Descriptor("device: cpu or cuda:N") @Parameter(names = {"-d", "--device"}, absentValue = "cpu") String device,
       @Descriptor("the model: a folder (config.json + safetensors) or a name from `models`") String model) {
     long started = System.nanoTime();
-    LanguageModel loaded = repository.load(locate(model), new LoadOptions(device, dtype));
+    LanguageModel loaded = repository.load(model, new LoadOptions(device, dtype));
     return "loaded " + loaded.name() + " from " + loaded.source() + " in " + (System.nanoTime() - started) / 1_000_000
         + " ms\n  " + loaded.spec().summary() + "\n  sha256 " + loaded.contentHash()
         + (loaded.tokenizer().isPresent() ? "" : "\n  no tokenizer.json: give token ids (--ids)");
@@ -100,23 +104,14 @@ public final class ModelCommands {
     if (ids.isEmpty() == text.isEmpty()) {
       throw new NeuriteException("trace needs exactly one of --ids 3,17,42 or --text \"...\".");
     }
-    LanguageModel loaded = repository.load(locate(model), new LoadOptions(device, dtype));
+    LanguageModel loaded = repository.load(model, new LoadOptions(device, dtype));
     long[] tokens = ids.isEmpty() ? tokenizer(loaded).encode(text) : parseIds(ids);
-    Path file = Path.of(System.getProperty("user.dir")).resolve(out);
+    Path file = workspace.output(out);
     Tracer.Trace trace = tracer.trace(loaded, tokens, target(loaded, target), file);
     return "wrote " + trace.tensors().size() + " tensors to " + trace.file() + "\n  ids " + Arrays.toString(trace.ids())
         + (target.isEmpty() ? "" : "\n  target logit " + trace.targetLogit())
         + "\n  " + String.join(", ", trace.tensors().subList(0, Math.min(6, trace.tensors().size())))
         + (trace.tensors().size() > 6 ? ", ..." : "");
-  }
-
-  /**
-   * A folder relative to the current directory, as a shell user means it; otherwise the name as
-   * given, for the repository to find under the workspace, its models/, or the shipped models.
-   */
-  private static String locate(String model) {
-    Path here = Path.of(System.getProperty("user.dir")).resolve(model);
-    return java.nio.file.Files.isDirectory(here) ? here.toAbsolutePath().normalize().toString() : model;
   }
 
   private static TextTokenizer tokenizer(LanguageModel model) {

@@ -1,6 +1,5 @@
 package org.neurite.console.internal;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +14,7 @@ import org.neurite.api.step.StepSpec;
 import org.neurite.api.workflow.RunOptions;
 import org.neurite.api.workflow.RunOutcome;
 import org.neurite.api.workflow.WorkflowRunner;
-import org.osgi.framework.BundleContext;
+import org.neurite.api.workspace.Workspace;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -27,12 +26,12 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=validate", "osgi.command.function=steps"})
 public final class WorkflowCommands {
   private final WorkflowRunner runner;
-  private final Path workspace;
+  private final Workspace workspace;
 
   @Activate
-  public WorkflowCommands(@Reference WorkflowRunner runner, BundleContext context) {
+  public WorkflowCommands(@Reference WorkflowRunner runner, @Reference Workspace workspace) {
     this.runner = runner;
-    this.workspace = Path.of(context.getProperty("neurite.workspace"));
+    this.workspace = workspace;
   }
 
   @Descriptor("run a workflow file; steps whose work was done before are reused (cached)")
@@ -129,12 +128,7 @@ public final class WorkflowCommands {
   }
 
   private Path resolve(String file) {
-    Path path = Path.of(file);
-    if (path.isAbsolute()) {
-      return path;
-    }
-    Path here = Path.of(System.getProperty("user.dir")).resolve(path);
-    return Files.exists(here) ? here : workspace.resolve(path);
+    return workspace.existing(file, "workflow file");
   }
 
   private static void failUnlessSucceeded(RunOutcome outcome) {

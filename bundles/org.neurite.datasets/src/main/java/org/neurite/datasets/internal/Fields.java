@@ -7,6 +7,9 @@ import com.google.gson.JsonObject;
  * dataset has no such field (the id then defaults to the line number).
  */
 record Fields(String text, String label, String group, String id) {
+  /** The fields of a dataset a plugin built, as the dataset codec writes it out. */
+  static final Fields MATERIALISED = new Fields("text", "label", "group", "id");
+
   JsonObject toJson() {
     JsonObject json = new JsonObject();
     json.addProperty("text", text);

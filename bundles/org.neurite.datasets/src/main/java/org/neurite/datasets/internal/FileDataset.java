@@ -68,8 +68,13 @@ final class FileDataset implements Dataset {
     return options.deepCopy();
   }
 
-  @Override
-  public String persistedForm() {
+  /** The same dataset read from another path (a stored copy of its file). */
+  FileDataset at(Path file) {
+    return new FileDataset(name, format, file, contentHash, options);
+  }
+
+  /** The form {@link DatasetCodec} records: name, format, path, SHA-256 and the reading options. */
+  String persistedForm() {
     JsonObject o = new JsonObject();
     o.addProperty("name", name);
     o.addProperty("format", format);

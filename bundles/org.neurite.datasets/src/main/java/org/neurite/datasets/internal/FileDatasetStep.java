@@ -7,12 +7,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.neurite.api.NeuriteException;
+import org.neurite.api.context.StepContext;
 import org.neurite.api.data.Dataset;
 import org.neurite.api.data.Example;
 import org.neurite.api.step.ParamSpec;
 import org.neurite.api.step.ParamType;
 import org.neurite.api.step.Step;
-import org.neurite.api.step.StepContext;
 import org.neurite.api.step.StepResult;
 import org.neurite.api.step.StepSpec;
 
@@ -51,7 +51,7 @@ abstract class FileDatasetStep implements Step {
       String file = path.getFileName().toString();
       name = file.contains(".") ? file.substring(0, file.lastIndexOf('.')) : file;
     }
-    FileDataset dataset = new FileDataset(name, format(), path, context.contentHash(path), options(context));
+    FileDataset dataset = new FileDataset(name, format(), path, context.workspace().contentHash(path), options(context));
     Map<String, Long> groups = new TreeMap<>();
     long count = 0;
     try (Stream<Example> examples = dataset.examples()) {
@@ -72,21 +72,6 @@ abstract class FileDatasetStep implements Step {
     details.addProperty("examples", count);
     context.source("dataset", name, path.toString(), dataset.contentHash(), details.toString());
     return StepResult.of("dataset", dataset);
-  }
-
-  @Override
-  public Object restore(String outputName, String persistedForm, StepContext context) throws Exception {
-    FileDataset dataset = FileDataset.fromPersistedForm(persistedForm);
-    if (!Files.isRegularFile(dataset.path())) {
-      throw new NeuriteException("Dataset file " + dataset.path() + " of an earlier run is gone; restore it, or run with"
-          + " --no-cache to read the current files.");
-    }
-    String now = context.contentHash(dataset.path());
-    if (!now.equals(dataset.contentHash())) {
-      throw new NeuriteException("Dataset file " + dataset.path() + " changed since the run that read it (SHA-256 "
-          + dataset.contentHash() + ", now " + now + "); run with --no-cache to read it again.");
-    }
-    return dataset;
   }
 
   static JsonObject fieldsOption(Fields fields) {

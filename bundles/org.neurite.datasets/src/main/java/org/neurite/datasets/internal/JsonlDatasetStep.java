@@ -1,10 +1,10 @@
 package org.neurite.datasets.internal;
 
 import com.google.gson.JsonObject;
+import org.neurite.api.context.StepContext;
 import org.neurite.api.step.NeuriteStep;
 import org.neurite.api.step.ParamSpec;
 import org.neurite.api.step.ParamType;
-import org.neurite.api.step.StepContext;
 import org.neurite.api.step.Step;
 import org.neurite.api.step.StepSpec;
 import org.osgi.service.component.annotations.Component;

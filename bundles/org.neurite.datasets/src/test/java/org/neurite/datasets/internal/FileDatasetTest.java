@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.data.Example;
-import org.neurite.api.provenance.ContentHash;
+import org.neurite.support.files.ContentHash;
 
 class FileDatasetTest {
   @TempDir Path dir;

@@ -16,12 +16,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neurite.api.NeuriteException;
+import org.neurite.api.hook.Hooks;
 import org.neurite.api.model.Forward;
-import org.neurite.api.model.Hooks;
 import org.neurite.api.model.LanguageModel;
 import org.neurite.api.model.TokenBatch;
 import org.neurite.models.internal.core.HookedModel;
 import org.neurite.models.internal.repository.ModelRepositoryComponent;
+import org.neurite.models.internal.repository.SharedModel;
 import org.neurite.models.reference.TinyCheckpoints;
 
 /**
@@ -72,7 +73,7 @@ class HookBehaviourTest {
 
   @Test
   void aFailingHookLeavesNothingBehind() {
-    NDManager weights = ((HookedModel) model).weights();
+    NDManager weights = ((HookedModel) ((SharedModel) model).instance()).weights();
     int weightArrays = weights.getManagedArrays().size();
     try (NDManager scope = TestBackend.get().newScope("cpu")) {
       float[] before = model.forward(BATCH, Hooks.none(), scope).logits().toFloatArray();
@@ -92,7 +93,7 @@ class HookBehaviourTest {
 
   @Test
   void forwardPassesLeaveOnlyTheirResultsAndUserArraysSurvive() {
-    NDManager weights = ((HookedModel) model).weights();
+    NDManager weights = ((HookedModel) ((SharedModel) model).instance()).weights();
     int weightArrays = weights.getManagedArrays().size();
     try (NDManager scope = TestBackend.get().newScope("cpu")) {
       model.forward(BATCH, Hooks.none(), scope);

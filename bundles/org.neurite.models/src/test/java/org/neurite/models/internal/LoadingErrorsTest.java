@@ -13,13 +13,13 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neurite.api.NeuriteException;
-import org.neurite.api.io.SafetensorsFile;
-import org.neurite.api.io.SafetensorsWriter;
-import org.neurite.api.io.TensorEntry;
 import org.neurite.api.model.LoadOptions;
+import org.neurite.api.model.TensorEntry;
 import org.neurite.models.internal.repository.ModelRepositoryComponent;
 import org.neurite.models.reference.CheckpointEditor;
 import org.neurite.models.reference.TinyCheckpoints;
+import org.neurite.support.safetensors.SafetensorsFile;
+import org.neurite.support.safetensors.SafetensorsWriter;
 
 /** Every way a model folder can be wrong gives one message naming the file and what to do. */
 class LoadingErrorsTest {

@@ -17,14 +17,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.neurite.api.hook.Hooks;
 import org.neurite.api.model.Forward;
-import org.neurite.api.model.Hooks;
 import org.neurite.api.model.LanguageModel;
 import org.neurite.api.model.LoadOptions;
 import org.neurite.api.model.TokenBatch;
 import org.neurite.models.internal.bert.BertFamily;
 import org.neurite.models.internal.repository.ModelRepositoryComponent;
 import org.neurite.models.internal.repository.ShippedModels;
+import org.neurite.support.files.WorkspaceFolders;
 
 /**
  * The shipped all-MiniLM-L6-v2 through Neurite against ONNX Runtime running the very ONNX file it
@@ -50,7 +51,7 @@ class MiniLmParityTest {
 
   @BeforeAll
   static void load() throws Exception {
-    repository = new ModelRepositoryComponent(TestBackend.get(), workspace, new ShippedModels(minilmJar().getParent()));
+    repository = new ModelRepositoryComponent(TestBackend.get(), WorkspaceFolders.of(workspace), new ShippedModels(minilmJar().getParent()));
     repository.addFamily(new BertFamily());
     model = repository.load("all-minilm-l6-v2", LoadOptions.defaults());
   }

@@ -4,12 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.neurite.api.NeuriteException;
 import org.neurite.api.model.LanguageModel;
 import org.neurite.api.model.LoadOptions;
 import org.neurite.api.model.ModelEntry;
@@ -46,6 +48,10 @@ class RepositoryTest {
       assertSame(byName, repository.load(workspace.resolve("models/tiny-gpt2").toString(), LoadOptions.defaults()));
       assertNotSame(byName, repository.load("tiny-gpt2", new LoadOptions("cpu", "float64")));
       repository.load("elsewhere/tiny-llama", LoadOptions.defaults());
+      NeuriteException closing = assertThrows(NeuriteException.class, byName::close,
+          "a step given the shared model cannot free it under the others");
+      assertTrue(closing.getMessage().contains("cannot be closed by one of them; unload it"), closing.getMessage());
+      assertSame(byName, repository.load("tiny-gpt2", LoadOptions.defaults()), "still loaded after the refused close");
 
       List<ModelEntry> entries = repository.models();
       assertEquals(List.of("tiny-gpt2", "tiny-gpt2", "tiny-llama"), entries.stream().map(ModelEntry::name).toList());

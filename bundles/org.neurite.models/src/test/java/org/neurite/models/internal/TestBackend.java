@@ -2,6 +2,7 @@ package org.neurite.models.internal;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.List;
 import java.util.Set;
@@ -9,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.backend.DeviceInfo;
 import org.neurite.api.backend.TensorBackend;
+import org.neurite.backend.djl.internal.DjlTensorBackend;
 
 /**
  * The real PyTorch engine on the plain class path, for unit tests outside OSGi: scopes are
@@ -19,6 +21,8 @@ public final class TestBackend implements TensorBackend {
 
   private final NDManager root = Engine.getEngine("PyTorch").newBaseManager(Device.cpu());
   private final Set<NDManager> scopes = ConcurrentHashMap.newKeySet();
+  /** The platform's backend, for the autograd calls: tests differentiate exactly as the platform does. */
+  private final DjlTensorBackend platform = new DjlTensorBackend();
 
   private TestBackend() {}
 
@@ -59,6 +63,16 @@ public final class TestBackend implements TensorBackend {
     NDManager scope = root.newSubManager(device(deviceSpec));
     scopes.add(scope);
     return scope;
+  }
+
+  @Override
+  public boolean recordGradients(boolean on) {
+    return platform.recordGradients(on);
+  }
+
+  @Override
+  public void backward(NDArray scalar) {
+    platform.backward(scalar);
   }
 
   @Override

@@ -16,15 +16,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neurite.api.NeuriteException;
-import org.neurite.api.io.SafetensorsFile;
-import org.neurite.api.io.TensorDtype;
 import org.neurite.api.model.LanguageModel;
+import org.neurite.api.model.TensorDtype;
 import org.neurite.api.model.Tracer;
 import org.neurite.models.internal.repository.ModelRepositoryComponent;
 import org.neurite.models.internal.trace.TracerComponent;
 import org.neurite.models.reference.ReferenceModel;
 import org.neurite.models.reference.Result;
 import org.neurite.models.reference.TinyCheckpoints;
+import org.neurite.support.safetensors.SafetensorsFile;
 
 /** {@code trace} writes what the issue names, with the values of the reference implementation. */
 class TracerTest {

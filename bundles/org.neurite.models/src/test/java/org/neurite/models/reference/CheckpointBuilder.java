@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.neurite.api.io.TensorDtype;
+import org.neurite.api.model.TensorDtype;
 
 /**
  * What every tiny checkpoint builder shares: the folder, the seed, the storage dtype and

@@ -19,8 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.neurite.api.io.SafetensorsFile;
-import org.neurite.api.io.TensorEntry;
+import org.neurite.api.model.TensorEntry;
+import org.neurite.support.safetensors.SafetensorsFile;
 
 /**
  * Writes a modified copy of a checkpoint folder: the same files, sharding and dtypes, with chosen

@@ -14,8 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.neurite.api.io.SafetensorsWriter;
-import org.neurite.api.io.TensorDtype;
+import org.neurite.api.model.TensorDtype;
+import org.neurite.support.safetensors.SafetensorsWriter;
 
 /**
  * Writes a Hugging Face model folder the way {@code save_pretrained} lays it out: {@code config.json}

@@ -2,7 +2,7 @@ package org.neurite.models.reference;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import org.neurite.api.io.TensorDtype;
+import org.neurite.api.model.TensorDtype;
 
 /**
  * Floating-point storage types of safetensors checkpoints: IEEE half (F16) and bfloat16 (BF16)

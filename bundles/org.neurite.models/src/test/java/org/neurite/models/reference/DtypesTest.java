@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.neurite.api.io.TensorDtype;
+import org.neurite.api.model.TensorDtype;
 
 class DtypesTest {
   private static int f16(float v) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.neurite.api.io.TensorDtype;
+import org.neurite.api.model.TensorDtype;
 
 /** Properties any correct forward pass has, checked without any other implementation. */
 class ReferenceSanityTest {

@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.neurite.api.io.SafetensorsFile;
-import org.neurite.api.io.TensorDtype;
-import org.neurite.api.io.TensorEntry;
+import org.neurite.api.model.TensorDtype;
+import org.neurite.api.model.TensorEntry;
+import org.neurite.support.safetensors.SafetensorsFile;
 
 class TinyCheckpointsTest {
   @TempDir

@@ -14,8 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.neurite.api.io.SafetensorsFile;
-import org.neurite.api.io.TensorEntry;
+import org.neurite.api.model.TensorEntry;
+import org.neurite.support.safetensors.SafetensorsFile;
 
 /**
  * Every floating-point tensor of a Hugging Face folder, decoded to float64: {@code model.safetensors},

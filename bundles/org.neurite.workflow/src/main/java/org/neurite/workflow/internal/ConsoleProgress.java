@@ -1,7 +1,7 @@
 package org.neurite.workflow.internal;
 
 import java.io.PrintStream;
-import org.neurite.api.step.Progress;
+import org.neurite.api.context.Progress;
 
 /** Progress as console lines: one at every tenth of the work, so logs and pipes stay readable. */
 final class ConsoleProgress implements Progress {

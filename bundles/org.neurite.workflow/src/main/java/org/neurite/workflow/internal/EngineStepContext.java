@@ -1,19 +1,19 @@
 package org.neurite.workflow.internal;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.neurite.api.backend.TensorBackend;
-import org.neurite.api.provenance.ContentHash;
+import org.neurite.api.context.Artifacts;
+import org.neurite.api.context.Progress;
+import org.neurite.api.context.StepContext;
 import org.neurite.api.provenance.SourceKind;
-import org.neurite.api.step.Artifacts;
-import org.neurite.api.step.Progress;
-import org.neurite.api.step.StepContext;
+import org.neurite.api.step.ArtifactWriter;
+import org.neurite.api.workspace.Workspace;
+import org.neurite.support.files.ContentHash;
 
 /** The context one step runs in: typed parameters, lazily restored inputs, and recording as it goes. */
 final class EngineStepContext implements StepContext, Artifacts {
@@ -89,12 +89,7 @@ final class EngineStepContext implements StepContext, Artifacts {
   }
 
   @Override
-  public String contentHash(Path file) {
-    return run.hashes().of(file);
-  }
-
-  @Override
-  public Path workspace() {
+  public Workspace workspace() {
     return run.workspace();
   }
 
@@ -130,7 +125,7 @@ final class EngineStepContext implements StepContext, Artifacts {
   }
 
   @Override
-  public Path write(String fileName, String kind, FileWriter writer) throws Exception {
+  public Path write(String fileName, String kind, ArtifactWriter writer) throws Exception {
     if (fileName.isBlank() || fileName.contains("/") || fileName.contains("\\") || fileName.startsWith(".")) {
       throw new IllegalArgumentException("step " + stepId + " named an artifact '" + fileName
           + "'; an artifact name is a plain file name, without folders");
@@ -138,28 +133,10 @@ final class EngineStepContext implements StepContext, Artifacts {
     Path folder = run.runsDir().resolve(Long.toString(run.runId())).resolve(stepId);
     Files.createDirectories(folder);
     Path target = folder.resolve(fileName);
-    Path temporary = folder.resolve(fileName + ".part");
-    try {
-      writer.writeTo(temporary);
-      if (!Files.isRegularFile(temporary)) {
-        throw new IllegalStateException("step " + stepId + " did not write its artifact " + fileName);
-      }
-      Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (Exception | Error e) {
-      deleteQuietly(temporary);
-      throw e;
-    }
+    run.workspace().writeAtomically(target, writer);
     String sha = ContentHash.sha256(target);
     run.store().recordArtifact(recordId, kind, run.runsDir().relativize(target).toString(), sha, Files.size(target));
     artifactHashes.put(target.toAbsolutePath().normalize(), sha);
     return target;
-  }
-
-  private static void deleteQuietly(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException ignored) {
-      // a leftover .part file is never recorded; the next run of the step overwrites it
-    }
   }
 }

@@ -4,7 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.Map;
 import java.util.TreeMap;
-import org.neurite.api.provenance.ContentHash;
+import org.neurite.support.files.ContentHash;
 
 /**
  * The identity of a step's work: the step's name, its provider's version, its parameters in

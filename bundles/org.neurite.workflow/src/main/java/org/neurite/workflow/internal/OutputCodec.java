@@ -6,18 +6,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.neurite.api.NeuriteException;
-import org.neurite.api.provenance.ContentHash;
+import org.neurite.api.context.ValueFiles;
 import org.neurite.api.provenance.StepOutput;
-import org.neurite.api.step.Persistable;
 import org.neurite.api.step.PortSpec;
-import org.neurite.api.step.Step;
-import org.neurite.api.step.StepContext;
+import org.neurite.api.value.ValueCodec;
+import org.neurite.support.files.ContentHash;
 
 /**
  * How step outputs are recorded and brought back. An output is one of: a file the step wrote
  * through its artifact store (recorded by path and SHA-256), a string, number or boolean (recorded
- * as JSON), or a {@link Persistable} (recorded as its persisted form, restored by the step that
- * declared it). The recorded hash is what downstream memo keys are made of.
+ * as JSON), or a value of a type some bundle registered a {@link ValueCodec} for (recorded as the
+ * codec's persisted form under its type name, and restored by that codec, whichever step produced
+ * it). The recorded hash is what downstream memo keys are made of.
  */
 final class OutputCodec {
   static final String FILE = "file";
@@ -26,7 +26,8 @@ final class OutputCodec {
 
   private OutputCodec() {}
 
-  static StepOutput persist(String stepName, PortSpec port, Object value, Path runsDir, Map<Path, String> artifactHashes) {
+  static StepOutput persist(String stepName, PortSpec port, Object value, Path runsDir, Map<Path, String> artifactHashes,
+      ValueCodecs codecs, ValueFiles files) throws Exception {
     if (value instanceof Path path) {
       String sha = artifactHashes.get(path.toAbsolutePath().normalize());
       if (sha == null) {
@@ -39,18 +40,24 @@ final class OutputCodec {
       String json = GSON.toJson(value);
       return new StepOutput(port.name(), VALUE, ContentHash.sha256(json), null, json);
     }
-    if (value instanceof Persistable persistable) {
-      String json = persistable.persistedForm();
-      JsonParser.parseString(json);
-      return new StepOutput(port.name(), port.type().getName(), ContentHash.sha256(json), null, json);
-    }
-    throw new IllegalStateException("step " + stepName + " returned output '" + port.name() + "' of type "
-        + (value == null ? "null" : value.getClass().getName()) + ", which cannot be recorded: return a file written"
-        + " through context.artifacts(), a string, number or boolean, or a Persistable value");
+    ValueCodec<?> codec = codecs.of(value).orElseThrow(() -> new IllegalStateException("step " + stepName
+        + " returned output '" + port.name() + "' of type " + (value == null ? "null" : value.getClass().getName())
+        + ", which no installed bundle persists: return a file written through context.artifacts(), a string,"
+        + " number or boolean, or a value of a type with a registered ValueCodec (dataset, model, unit scores,"
+        + " neuron set)"));
+    String json = persistWith(codec, value, files);
+    JsonParser.parseString(json);
+    return new StepOutput(port.name(), codec.typeName(), ContentHash.sha256(json), null, json);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> String persistWith(ValueCodec<T> codec, Object value, ValueFiles files) throws Exception {
+    return codec.persist((T) value, files);
   }
 
   /** Brings an output back; called only when a step that consumes it runs. */
-  static Object restore(StepOutput output, PortSpec port, Step producer, Path runsDir, StepContext consumer) throws Exception {
+  static Object restore(StepOutput output, PortSpec port, Path runsDir, ValueCodecs codecs, ValueFiles files)
+      throws Exception {
     if (FILE.equals(output.type())) {
       Path file = runsDir.resolve(output.artifactPath());
       if (!Files.isRegularFile(file)) {
@@ -72,6 +79,9 @@ final class OutputCodec {
       }
       return json.getAsString();
     }
-    return producer.restore(output.name(), output.valueJson(), consumer);
+    ValueCodec<?> codec = codecs.named(output.type()).orElseThrow(() -> new NeuriteException("The recorded output '"
+        + output.name() + "' is a value of type " + output.type() + ", and no installed bundle restores that type;"
+        + " install the bundle that provides it, or run again with --no-cache."));
+    return codec.restore(output.valueJson(), files);
   }
 }

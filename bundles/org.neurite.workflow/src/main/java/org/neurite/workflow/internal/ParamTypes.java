@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.neurite.api.step.ParamType;
+import org.neurite.api.workspace.Workspace;
 
 /** Checks JSON values against parameter types and converts them to the Java values steps read. */
 final class ParamTypes {
@@ -60,11 +61,14 @@ final class ParamTypes {
     };
   }
 
-  /** The Java value a step reads: String, Long, Double, Boolean, Path (resolved), List of String or Long. */
-  static Object toJava(ParamType type, JsonElement value, Path workspace) {
+  /**
+   * The Java value a step reads: String, Long, Double, Boolean, Path (found by the workspace's rule for
+   * relative paths), List of String or Long.
+   */
+  static Object toJava(ParamType type, JsonElement value, Workspace workspace) {
     return switch (type) {
       case STRING -> value.getAsString();
-      case PATH -> workspace.resolve(value.getAsString()).normalize();
+      case PATH -> workspace.locate(value.getAsString(), "file");
       case BOOLEAN -> value.getAsBoolean();
       case NUMBER -> value.getAsDouble();
       case INTEGER -> value.getAsLong();

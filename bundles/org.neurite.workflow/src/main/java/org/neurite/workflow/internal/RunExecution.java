@@ -1,7 +1,7 @@
 package org.neurite.workflow.internal;
 
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.System.Logger;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -203,7 +203,7 @@ final class RunExecution {
   }
 
   private List<StepOutput> persistOutputs(Plan.PlannedStep planned, RegisteredStep step, StepResult result,
-      EngineStepContext context) {
+      EngineStepContext context) throws Exception {
     for (String name : result.outputs().keySet()) {
       if (planned.spec().output(name).isEmpty()) {
         throw new IllegalStateException("step " + step.spec().name() + " returned output '" + name + "', which its spec does not declare");
@@ -215,7 +215,8 @@ final class RunExecution {
       if (value == null) {
         throw new IllegalStateException("step " + step.spec().name() + " did not return its declared output '" + port.name() + "'");
       }
-      outputs.add(OutputCodec.persist(step.spec().name(), port, value, run.runsDir(), context.artifactHashes()));
+      outputs.add(OutputCodec.persist(step.spec().name(), port, value, run.runsDir(), context.artifactHashes(),
+          run.codecs(), new EngineValueFiles(run, context)));
     }
     return outputs;
   }
@@ -230,10 +231,8 @@ final class RunExecution {
       if (output == null) {
         throw new IllegalStateException("step record " + originId + " has no output '" + port.name() + "'");
       }
-      values.put(port.name(), new Lazy(() -> {
-        EngineStepContext context = new EngineStepContext(run, planned.id(), originId, Map.of(), Map.of());
-        return OutputCodec.restore(output, port, step.step(), run.runsDir(), context);
-      }));
+      values.put(port.name(), new Lazy(() -> OutputCodec.restore(output, port, run.runsDir(), run.codecs(),
+          new EngineValueFiles(run, null))));
     }
     return new StepState(originId, byName, values);
   }

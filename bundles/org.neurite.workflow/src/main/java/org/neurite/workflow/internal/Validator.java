@@ -14,11 +14,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
-import org.neurite.api.ClosestNames;
 import org.neurite.api.step.ParamSpec;
 import org.neurite.api.step.PortSpec;
 import org.neurite.api.step.StepSpec;
 import org.neurite.api.workflow.RunOptions;
+import org.neurite.support.text.ClosestNames;
 
 /**
  * Checks a whole workflow against the registered steps before anything runs, and reports every

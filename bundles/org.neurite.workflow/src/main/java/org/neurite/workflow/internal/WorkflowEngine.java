@@ -4,8 +4,8 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.PrintStream;
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.System.Logger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,9 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.backend.TensorBackend;
-import org.neurite.api.provenance.ContentHash;
-import org.neurite.api.provenance.FileHashes;
-import org.neurite.api.provenance.ProcessIdentity;
 import org.neurite.api.provenance.ProvenanceStore;
 import org.neurite.api.provenance.Run;
 import org.neurite.api.provenance.RunStart;
@@ -34,9 +31,13 @@ import org.neurite.api.provenance.StepRecord;
 import org.neurite.api.step.NeuriteStep;
 import org.neurite.api.step.Step;
 import org.neurite.api.step.StepSpec;
+import org.neurite.api.value.ValueCodec;
 import org.neurite.api.workflow.RunOptions;
 import org.neurite.api.workflow.RunOutcome;
 import org.neurite.api.workflow.WorkflowRunner;
+import org.neurite.api.workspace.Workspace;
+import org.neurite.support.files.ContentHash;
+import org.neurite.support.process.CurrentProcess;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceReference;
@@ -59,33 +60,23 @@ public final class WorkflowEngine implements WorkflowRunner {
 
   private final ProvenanceStore store;
   private final TensorBackend backend;
-  private final Path workspace;
-  private final FileHashes hashes;
+  private final Workspace workspace;
   private final String neuriteVersion;
   private final Map<String, RegisteredStep> steps = new ConcurrentHashMap<>();
+  private final ValueCodecs codecs = new ValueCodecs();
 
   @Activate
-  public WorkflowEngine(@Reference ProvenanceStore store, @Reference TensorBackend backend, BundleContext context) {
-    this.store = store;
-    this.backend = backend;
-    String ws = context.getProperty("neurite.workspace");
-    if (ws == null) {
-      throw new NeuriteException("Framework property neurite.workspace is not set: start Neurite with bin/neurite.");
-    }
-    this.workspace = Path.of(ws);
-    this.hashes = FileHashes.forWorkspace(workspace);
-    this.neuriteVersion = String.valueOf(context.getProperty("neurite.version"));
-    store.markInterrupted();
+  public WorkflowEngine(@Reference ProvenanceStore store, @Reference TensorBackend backend,
+      @Reference Workspace workspace, BundleContext context) {
+    this(store, backend, workspace, String.valueOf(context.getProperty("neurite.version")));
   }
 
-  /** For tests: an engine over a given workspace. */
-  WorkflowEngine(ProvenanceStore store, TensorBackend backend, Path workspace, String neuriteVersion) {
+  /** Outside OSGi (tests, tools): an engine over a given workspace. */
+  WorkflowEngine(ProvenanceStore store, TensorBackend backend, Workspace workspace, String neuriteVersion) {
     this.store = store;
     this.backend = backend;
     this.workspace = workspace;
-    this.hashes = FileHashes.forWorkspace(workspace);
     this.neuriteVersion = neuriteVersion;
-    store.markInterrupted();
   }
 
   @Reference(service = Step.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -102,6 +93,18 @@ public final class WorkflowEngine implements WorkflowRunner {
     String version = bundle.getVersion().toString();
     String provider = version.endsWith("SNAPSHOT") ? version + "@" + bundle.getLastModified() : version;
     add(new RegisteredStep(step, spec, bundle.getSymbolicName(), version, provider));
+  }
+
+  @Reference(service = ValueCodec.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+      policyOption = ReferencePolicyOption.GREEDY)
+  void addCodec(ValueCodec<?> codec) {
+    if (!codecs.add(codec)) {
+      LOG.log(Level.WARNING, "Two value codecs are registered for type {0}; using the first", codec.typeName());
+    }
+  }
+
+  void removeCodec(ValueCodec<?> codec) {
+    codecs.remove(codec);
   }
 
   void removeStep(ServiceReference<Step> reference, Step step) {
@@ -144,7 +147,7 @@ public final class WorkflowEngine implements WorkflowRunner {
     Plan plan = plan(WorkflowParser.read(file), options);
     String text = plan.definition().text();
     RunStart start = new RunStart(plan.definition().name(), file.toAbsolutePath().toString(), text,
-        ContentHash.sha256(text), runParams(plan), ProcessIdentity.current(), versions(), plan.device(), workspace.toString());
+        ContentHash.sha256(text), runParams(plan), CurrentProcess.identity(), versions(), plan.device(), workspace.root().toString());
     long runId = store.beginRun(start);
     out.printf("run %d: %s (%d steps, device %s)%n", runId, plan.definition().name(), plan.steps().size(), plan.device());
     return execute(plan, runId, options.noCache(), Map.of(), out);
@@ -163,7 +166,7 @@ public final class WorkflowEngine implements WorkflowRunner {
     RunOptions options = new RunOptions(overrides, false, recorded.get("device").getAsString());
     Path source = Path.of(earlier.workflowSource() == null ? "resumed.json" : earlier.workflowSource());
     Plan plan = plan(WorkflowParser.parse(source, earlier.workflowText()), options);
-    Run resumed = store.resumeRun(runId, ProcessIdentity.current());
+    Run resumed = store.resumeRun(runId, CurrentProcess.identity());
     Map<String, StepRecord> completed = new HashMap<>();
     store.completedSteps(runId).forEach(r -> completed.put(r.stepId(), r));
     out.printf("run %d: %s resumed (attempt %d; %d of %d steps completed before)%n", runId, plan.definition().name(),
@@ -173,7 +176,7 @@ public final class WorkflowEngine implements WorkflowRunner {
 
   private RunOutcome execute(Plan plan, long runId, boolean noCache, Map<String, StepRecord> completed, PrintStream out) {
     AtomicBoolean cancelled = new AtomicBoolean();
-    RunContext context = new RunContext(runId, plan.device(), workspace, workspace.resolve("runs"), store, backend, hashes, out,
+    RunContext context = new RunContext(runId, plan.device(), workspace, workspace.runs(), store, backend, codecs, out,
         cancelled);
     RunExecution execution = new RunExecution(plan, context, Map.copyOf(steps), noCache, completed);
     ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -4,12 +4,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.neurite.api.NeuriteException;
+import org.neurite.api.context.StepContext;
+import org.neurite.api.context.StoredFile;
+import org.neurite.api.context.ValueFiles;
 import org.neurite.api.step.ParamSpec;
 import org.neurite.api.step.ParamType;
 import org.neurite.api.step.Step;
-import org.neurite.api.step.StepContext;
 import org.neurite.api.step.StepResult;
 import org.neurite.api.step.StepSpec;
+import org.neurite.api.value.ValueCodec;
 
 /** Small real steps for engine tests: they write artifacts, read them back and record metrics. */
 final class TestSteps {
@@ -115,6 +118,81 @@ final class TestSteps {
         throw new IllegalStateException("disk full (simulated)");
       });
       return StepResult.empty();
+    }
+  }
+
+  /** A value type of a plugin's own: counts per group, persisted as a file by {@link TallyCodec}. */
+  record Tally(List<Long> counts) {}
+
+  /** The one persisted form of {@link Tally}: its counts in a text artifact, referred to by path and hash. */
+  static final class TallyCodec implements ValueCodec<Tally> {
+    int restored;
+
+    @Override
+    public String typeName() {
+      return "test-tally";
+    }
+
+    @Override
+    public Class<Tally> type() {
+      return Tally.class;
+    }
+
+    @Override
+    public String persist(Tally value, ValueFiles files) throws Exception {
+      StoredFile file = files.write("tally.txt", "tally", tmp -> Files.write(tmp,
+          value.counts().stream().map(String::valueOf).toList()));
+      return "{\"path\": \"" + file.path() + "\", \"sha256\": \"" + file.sha256() + "\"}";
+    }
+
+    @Override
+    public Tally restore(String form, ValueFiles files) throws Exception {
+      restored++;
+      com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(form).getAsJsonObject();
+      Path file = files.read(new StoredFile(json.get("path").getAsString(), json.get("sha256").getAsString()));
+      return new Tally(Files.readAllLines(file).stream().map(Long::parseLong).toList());
+    }
+  }
+
+  /** {@code test.tally}: a plugin's step that outputs a {@link Tally} of 1..n. */
+  static final class TallyStep implements Step {
+    int runs;
+
+    @Override
+    public StepSpec spec() {
+      return StepSpec.named("test.tally").summary("counts 1..n")
+          .param(ParamSpec.required("n", ParamType.INTEGER, "how many"))
+          .output("tally", Tally.class, "the counts")
+          .build();
+    }
+
+    @Override
+    public StepResult run(StepContext context) {
+      runs++;
+      long n = context.param("n", Long.class);
+      return StepResult.of("tally", new Tally(java.util.stream.LongStream.rangeClosed(1, n).boxed().toList()));
+    }
+  }
+
+  /** {@code test.total}: sums a {@link Tally}, scaled. */
+  static final class Total implements Step {
+    int runs;
+
+    @Override
+    public StepSpec spec() {
+      return StepSpec.named("test.total").summary("sums a tally")
+          .param(ParamSpec.optional("scale", ParamType.NUMBER, "1", "a factor"))
+          .input("tally", Tally.class, "the counts")
+          .output("total", Double.class, "the scaled sum")
+          .build();
+    }
+
+    @Override
+    public StepResult run(StepContext context) {
+      runs++;
+      Tally tally = context.input("tally", Tally.class);
+      return StepResult.of("total", tally.counts().stream().mapToLong(Long::longValue).sum()
+          * context.param("scale", Double.class));
     }
   }
 

@@ -19,11 +19,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neurite.api.provenance.RunDetail;
 import org.neurite.api.provenance.RunStatus;
+import org.neurite.api.provenance.StepRecord;
 import org.neurite.api.provenance.StepStatus;
 import org.neurite.api.workflow.RunOptions;
 import org.neurite.api.workflow.RunOutcome;
 import org.neurite.backend.djl.internal.DjlTensorBackend;
 import org.neurite.provenance.h2.internal.H2ProvenanceStore;
+import org.neurite.support.files.WorkspaceFolders;
 
 /** The engine in-process on the real H2 store and the real DJL backend, with small real steps. */
 class WorkflowEngineTest {
@@ -38,7 +40,7 @@ class WorkflowEngineTest {
   @BeforeEach
   void start() {
     store = H2ProvenanceStore.embedded(workspace, Duration.ofSeconds(1));
-    engine = new WorkflowEngine(store, new DjlTensorBackend(), workspace, "test");
+    engine = new WorkflowEngine(store, new DjlTensorBackend(), WorkspaceFolders.of(workspace), "test");
     for (var step : List.of(numbers, sum, lines, new TestSteps.Fail(), new TestSteps.HalfWrite())) {
       engine.add(TestSteps.registered(step));
     }
@@ -176,5 +178,44 @@ class WorkflowEngineTest {
     assertFalse(key.equals(MemoKey.of(step, params, Map.of("a", "h2"), List.of())));
     assertFalse(key.equals(MemoKey.of(new RegisteredStep(numbers, numbers.spec(), "b", "1.0.1", "1.0.1"), params,
         Map.of("a", "h1"), List.of())));
+  }
+
+  private static final String TALLY = "{\"name\": \"tally\", \"params\": {\"scale\": {\"type\": \"number\","
+      + " \"default\": 1, \"help\": \"factor\"}}, \"steps\": ["
+      + "{\"id\": \"count\", \"uses\": \"test.tally\", \"with\": {\"n\": 4}},"
+      + "{\"id\": \"total\", \"uses\": \"test.total\", \"with\": {\"tally\": \"${count.tally}\","
+      + " \"scale\": \"${params.scale}\"}}]}";
+
+  @Test
+  void aReusedOutputIsRestoredByTheCodecOfItsTypeNotByTheStepThatMadeIt() throws Exception {
+    TestSteps.TallyCodec codec = new TestSteps.TallyCodec();
+    TestSteps.TallyStep tally = new TestSteps.TallyStep();
+    TestSteps.Total total = new TestSteps.Total();
+    engine.addCodec(codec);
+    engine.add(TestSteps.registered(tally));
+    engine.add(TestSteps.registered(total));
+    Path file = workflow(TALLY);
+    RunOutcome first = run(file, RunOptions.defaults());
+    assertEquals(RunStatus.SUCCEEDED, first.status(), console.toString());
+    StepRecord count = store.runDetail(first.runId()).orElseThrow().steps().get(0);
+    assertEquals("test-tally", count.outputs().get(0).type(), "recorded under the codec's type name");
+
+    RunOutcome second = run(file, new RunOptions(Map.of("scale", "3"), false, null));
+    assertEquals(RunStatus.SUCCEEDED, second.status(), console.toString());
+    assertEquals(List.of(StepStatus.CACHED, StepStatus.SUCCEEDED), second.steps().stream().map(s -> s.status()).toList());
+    assertEquals(1, tally.runs, "the producer did not run again");
+    assertEquals(1, codec.restored, "its output came back through the codec");
+    assertEquals(30.0, store.runDetail(second.runId()).orElseThrow().steps().get(1).outputs().stream()
+        .filter(o -> o.name().equals("total")).findFirst().orElseThrow().valueJson().transform(Double::parseDouble));
+
+    Files.writeString(workspace.resolve("runs/" + first.runId() + "/count/tally.txt"), "1\n2\n3\n5\n");
+    RunOutcome tampered = run(file, new RunOptions(Map.of("scale", "4"), false, null));
+    assertEquals(RunStatus.SUCCEEDED, tampered.status(), console.toString());
+    assertEquals(2, tally.runs, "a changed artifact is never reused: the producer ran again");
+
+    engine.removeCodec(codec);
+    RunOutcome noCodec = run(file, new RunOptions(Map.of("scale", "5"), false, null));
+    assertEquals(RunStatus.FAILED, noCodec.status());
+    assertTrue(noCodec.message().contains("no installed bundle restores that type"), noCodec.message());
   }
 }

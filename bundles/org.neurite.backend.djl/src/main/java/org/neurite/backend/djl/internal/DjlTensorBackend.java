@@ -2,7 +2,10 @@ package org.neurite.backend.djl.internal;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
@@ -125,6 +128,23 @@ public final class DjlTensorBackend implements TensorBackend {
       scopes.add(new WeakReference<>(scope));
     }
     return scope;
+  }
+
+  @Override
+  public boolean recordGradients(boolean on) {
+    boolean previous = JniUtils.isGradMode();
+    JniUtils.setGradMode(on);
+    return previous;
+  }
+
+  @Override
+  public void backward(NDArray scalar) {
+    if (!(scalar instanceof PtNDArray pt)) {
+      throw new IllegalArgumentException("backward needs an array of the PyTorch engine, got " + scalar.getClass().getName());
+    }
+    try (NDArray seed = scalar.onesLike()) {
+      JniUtils.backward(pt, (PtNDArray) seed, false, false);
+    }
   }
 
   @Override

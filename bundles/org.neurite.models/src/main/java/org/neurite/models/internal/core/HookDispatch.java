@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.neurite.api.NeuriteException;
+import org.neurite.api.hook.Hooks;
 import org.neurite.api.model.HookPoint;
-import org.neurite.api.model.Hooks;
 import org.neurite.api.model.ModelSpec;
 import org.neurite.api.model.TokenBatch;
 

@@ -1,9 +1,9 @@
 package org.neurite.models.internal.core;
 
 import java.util.List;
-import org.neurite.api.ClosestNames;
 import org.neurite.api.model.HookPoint;
 import org.neurite.api.model.ModelSpec;
+import org.neurite.support.text.ClosestNames;
 
 /** Suggestions for a hook name that matches nothing. */
 final class HookPointNames {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.neurite.api.NeuriteException;
+import org.neurite.api.backend.TensorBackend;
 import org.neurite.api.model.Forward;
 import org.neurite.api.model.TokenBatch;
 
@@ -102,15 +103,25 @@ final class HookedForward implements Forward {
   }
 
   /** Computes the target, back-propagates, and keeps each leaf's gradient. */
-  void differentiate(org.neurite.api.model.GradientTarget target, Map<String, NDArray> leaves) {
+  void differentiate(org.neurite.api.hook.GradientTarget target, Map<String, NDArray> leaves, TensorBackend backend) {
     NDArray value = target.apply(this);
     if (value == null) {
       throw new NeuriteException("The gradient target returned null; return the scalar (or array to sum) to differentiate.");
     }
     try (NDArray scalar = value.getShape().isScalar() ? value.reshape(value.getShape()) : value.sum()) {
       targetValue = scalar.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
-      Autograd.backward(scalar);
+      backend.backward(scalar);
     }
-    leaves.forEach((name, leaf) -> gradients.put(name, Autograd.gradientOf(leaf)));
+    leaves.forEach((name, leaf) -> gradients.put(name, gradientOf(leaf)));
+  }
+
+  /** A leaf's accumulated gradient, or zeros where the target does not depend on it. */
+  private static NDArray gradientOf(NDArray leaf) {
+    NDArray gradient = leaf.getGradient();
+    if (gradient.getShape().equals(leaf.getShape())) {
+      return gradient;
+    }
+    gradient.close();
+    return leaf.zerosLike();
   }
 }

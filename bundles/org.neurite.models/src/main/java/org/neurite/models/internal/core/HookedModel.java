@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import org.neurite.api.backend.TensorBackend;
+import org.neurite.api.hook.Hooks;
 import org.neurite.api.model.Forward;
-import org.neurite.api.model.Hooks;
 import org.neurite.api.model.LanguageModel;
 import org.neurite.api.model.ModelSource;
 import org.neurite.api.model.ModelSpec;
@@ -24,7 +25,7 @@ import org.neurite.api.model.TokenBatch;
 public abstract class HookedModel implements LanguageModel {
   /** Where a model came from and where its weights live. */
   public record Origin(ModelSource source, String device, NDManager weights, DataType type, String storedDtype,
-      Optional<TextTokenizer> tokenizer) {
+      Optional<TextTokenizer> tokenizer, TensorBackend backend) {
     /** The compute type's name, as {@link ModelSpec#dtype()} gives it. */
     public String dtype() {
       return type == DataType.FLOAT64 ? "float64" : "float32";
@@ -59,7 +60,7 @@ public abstract class HookedModel implements LanguageModel {
     check(batch);
     HookDispatch hooked = HookDispatch.resolve(hooks, spec, name(), batch, scope);
     boolean gradients = hooks.wantsGradients();
-    boolean previousMode = gradients && Autograd.enable();
+    boolean previousMode = gradients && origin.backend().recordGradients(true);
     try (NDManager work = scope.newSubManager()) {
       hooked.enter(work);
       NDArray mask = scope.create(batch.mask(), new Shape(batch.size(), batch.length()));
@@ -69,12 +70,12 @@ public abstract class HookedModel implements LanguageModel {
       HookedForward forward = new HookedForward(name(), batch, outcome.hidden(), mask, outcome.head(),
           outcome.outputs(), hooked.recorded());
       if (gradients) {
-        forward.differentiate(hooks.target().orElseThrow(), hooked.leaves());
+        forward.differentiate(hooks.target().orElseThrow(), hooked.leaves(), origin.backend());
       }
       return forward;
     } finally {
       if (gradients) {
-        Autograd.restore(previousMode);
+        origin.backend().recordGradients(previousMode);
       }
     }
   }

@@ -4,10 +4,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import java.util.Optional;
 import org.neurite.api.backend.TensorBackend;
-import org.neurite.api.io.TensorDtype;
 import org.neurite.api.model.LanguageModel;
 import org.neurite.api.model.LoadOptions;
 import org.neurite.api.model.ModelSource;
+import org.neurite.api.model.TensorDtype;
 import org.neurite.api.model.TextTokenizer;
 
 /** The part of loading every family shares: a scope for the weights that is freed if loading fails. */
@@ -28,7 +28,7 @@ public final class Loading {
     try {
       tokenizer = Tokenizers.open(source);
       return builder.build(new HookedModel.Origin(source, options.device(), weights, type, storedDtype(source),
-          tokenizer));
+          tokenizer, backend));
     } catch (RuntimeException | Error e) {
       weights.close();
       tokenizer.ifPresent(t -> ((Tokenizers) t).close());

@@ -19,8 +19,9 @@ import org.neurite.api.NeuriteException;
 import org.neurite.api.model.ModelConfig;
 import org.neurite.api.model.ModelSource;
 import org.neurite.api.model.TensorStore;
-import org.neurite.api.provenance.ContentHash;
-import org.neurite.api.provenance.FileHashes;
+import org.neurite.api.workspace.Workspace;
+import org.neurite.support.config.JsonModelConfig;
+import org.neurite.support.files.ContentHash;
 
 /**
  * A Hugging Face model folder: {@code config.json}, the safetensors weights (one file, or shards
@@ -34,15 +35,15 @@ public final class ModelFolder implements ModelSource, AutoCloseable {
   private final Path folder;
   private final ModelConfig config;
   private final List<Path> weightFiles;
-  private final FileHashes hashes;
+  private final Workspace workspace;
   private SafetensorsWeights weights;
   private String contentHash;
 
-  private ModelFolder(Path folder, ModelConfig config, List<Path> weightFiles, FileHashes hashes) {
+  private ModelFolder(Path folder, ModelConfig config, List<Path> weightFiles, Workspace workspace) {
     this.folder = folder;
     this.config = config;
     this.weightFiles = weightFiles;
-    this.hashes = hashes;
+    this.workspace = workspace;
   }
 
   /**
@@ -50,14 +51,14 @@ public final class ModelFolder implements ModelSource, AutoCloseable {
    *
    * @throws NeuriteException if it is not a readable model folder, saying what is missing
    */
-  public static ModelFolder open(Path folder, FileHashes hashes) {
+  public static ModelFolder open(Path folder, Workspace workspace) {
     if (!Files.isDirectory(folder)) {
       throw new NeuriteException(Files.exists(folder)
           ? folder + " is a file; give the model's folder (the one holding config.json)."
           : "There is no model folder " + folder + ".");
     }
-    ModelConfig config = ModelConfig.read(folder.resolve("config.json"));
-    return new ModelFolder(folder, config, weightFiles(folder), hashes);
+    ModelConfig config = JsonModelConfig.read(folder.resolve("config.json"));
+    return new ModelFolder(folder, config, weightFiles(folder), workspace);
   }
 
   private static List<Path> weightFiles(Path folder) {
@@ -168,7 +169,7 @@ public final class ModelFolder implements ModelSource, AutoCloseable {
       for (Path file : files()) {
         digest.update(folder.relativize(file).toString().getBytes(StandardCharsets.UTF_8));
         digest.update((byte) 0);
-        digest.update(hashes.of(file).getBytes(StandardCharsets.US_ASCII));
+        digest.update(workspace.contentHash(file).getBytes(StandardCharsets.US_ASCII));
         digest.update((byte) '\n');
       }
       contentHash = HexFormat.of().formatHex(digest.digest());

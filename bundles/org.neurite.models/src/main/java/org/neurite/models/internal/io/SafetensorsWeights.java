@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.neurite.api.NeuriteException;
-import org.neurite.api.io.SafetensorsFile;
-import org.neurite.api.io.TensorEntry;
+import org.neurite.api.model.TensorEntry;
 import org.neurite.api.model.TensorStore;
+import org.neurite.support.safetensors.SafetensorsFile;
 
 /** The weights of a model folder: one or more safetensors files seen as one set of names. */
 public final class SafetensorsWeights implements TensorStore, AutoCloseable {

@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.ShortBuffer;
-import org.neurite.api.io.TensorDtype;
+import org.neurite.api.model.TensorDtype;
 
 /**
  * Stored bytes to a tensor of the compute type. F32 and F64 are created straight on the mapped

@@ -4,8 +4,8 @@ import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.System.Logger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -22,8 +22,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import org.neurite.api.NeuriteException;
-import org.neurite.api.io.SafetensorsWriter;
-import org.neurite.api.io.TensorDtype;
+import org.neurite.api.model.TensorDtype;
+import org.neurite.support.safetensors.SafetensorsWriter;
 
 /**
  * Turns an ONNX BERT encoder (such as the all-MiniLM-L6-v2 that {@code langchain4j-embeddings-*}

@@ -17,14 +17,16 @@ final class LoadedModels {
     }
   }
 
-  private final Map<Key, LanguageModel> models = new LinkedHashMap<>();
+  private final Map<Key, SharedModel> models = new LinkedHashMap<>();
 
   synchronized Optional<LanguageModel> get(Key key) {
     return Optional.ofNullable(models.get(key));
   }
 
-  synchronized void put(Key key, LanguageModel model) {
-    models.put(key, model);
+  synchronized SharedModel put(Key key, LanguageModel model) {
+    SharedModel shared = new SharedModel(model);
+    models.put(key, shared);
+    return shared;
   }
 
   synchronized List<LanguageModel> all() {
@@ -35,9 +37,9 @@ final class LoadedModels {
   synchronized boolean remove(String name) {
     boolean any = false;
     for (var it = models.values().iterator(); it.hasNext(); ) {
-      LanguageModel model = it.next();
+      SharedModel model = it.next();
       if (model.name().equals(name)) {
-        model.close();
+        model.release();
         it.remove();
         any = true;
       }
@@ -46,7 +48,7 @@ final class LoadedModels {
   }
 
   synchronized void closeAll() {
-    models.values().forEach(LanguageModel::close);
+    models.values().forEach(SharedModel::release);
     models.clear();
   }
 }

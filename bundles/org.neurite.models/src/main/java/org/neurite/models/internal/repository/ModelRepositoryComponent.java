@@ -11,13 +11,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.backend.TensorBackend;
+import org.neurite.api.family.ModelFamily;
 import org.neurite.api.model.LanguageModel;
 import org.neurite.api.model.LoadOptions;
 import org.neurite.api.model.ModelEntry;
-import org.neurite.api.model.ModelFamily;
 import org.neurite.api.model.ModelRepository;
 import org.neurite.api.model.ModelSource;
-import org.neurite.api.provenance.FileHashes;
+import org.neurite.api.workspace.Workspace;
 import org.neurite.models.internal.io.ModelFolder;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -35,24 +35,22 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(service = ModelRepository.class)
 public final class ModelRepositoryComponent implements ModelRepository {
   private final TensorBackend backend;
-  private final Path workspace;
+  private final Workspace workspace;
   private final ShippedModels shipped;
-  private final FileHashes hashes;
   private final LoadedModels loaded = new LoadedModels();
   private final List<ModelFamily> families = new CopyOnWriteArrayList<>();
 
   @Activate
-  public ModelRepositoryComponent(@Reference TensorBackend backend, BundleContext context) {
-    this(backend, Path.of(required(context, "neurite.workspace")),
-        new ShippedModels(Path.of(required(context, "neurite.home")).resolve("models")));
+  public ModelRepositoryComponent(@Reference TensorBackend backend, @Reference Workspace workspace,
+      BundleContext context) {
+    this(backend, workspace, new ShippedModels(Path.of(required(context, "neurite.home")).resolve("models")));
   }
 
   /** Outside OSGi (tools, tests): families are added with {@link #addFamily}. */
-  public ModelRepositoryComponent(TensorBackend backend, Path workspace, ShippedModels shipped) {
+  public ModelRepositoryComponent(TensorBackend backend, Workspace workspace, ShippedModels shipped) {
     this.backend = backend;
     this.workspace = workspace;
     this.shipped = shipped;
-    this.hashes = FileHashes.forWorkspace(workspace);
   }
 
   private static String required(BundleContext context, String property) {
@@ -86,17 +84,15 @@ public final class ModelRepositoryComponent implements ModelRepository {
       if (existing.isPresent()) {
         return existing.get();
       }
-      ModelFolder source = ModelFolder.open(folder, hashes);
+      ModelFolder source = ModelFolder.open(folder, workspace);
       ModelFamily family = familyFor(source);
-      LanguageModel result = family.load(source, options, backend);
-      loaded.put(key, result);
-      return result;
+      return loaded.put(key, family.load(source, options, backend));
     }
   }
 
   @Override
   public ModelSource open(String model) {
-    return ModelFolder.open(resolve(model), hashes);
+    return ModelFolder.open(resolve(model), workspace);
   }
 
   private ModelFamily familyFor(ModelSource source) {
@@ -113,26 +109,23 @@ public final class ModelRepositoryComponent implements ModelRepository {
         + source.config().modelType() + "', which no installed model family reads (" + known + ").");
   }
 
-  /** A folder: as given, under the workspace, under models/, or a shipped model imported on first use. */
+  /**
+   * A folder by the workspace's rule (current directory, then the workspace, then its models/), or
+   * a shipped model imported on first use.
+   */
   Path resolve(String model) {
     if (model == null || model.isBlank()) {
       throw new NeuriteException("Name a model: a folder with config.json, or one of `models`.");
     }
-    List<Path> tried = new ArrayList<>();
-    Path given = Path.of(model);
-    for (Path candidate : given.isAbsolute() ? List.of(given)
-        : List.of(workspace.resolve(given), workspace.resolve("models").resolve(given), given.toAbsolutePath())) {
-      Path normalized = candidate.normalize();
-      if (Files.isDirectory(normalized)) {
-        return normalized;
-      }
-      if (!tried.contains(normalized)) {
-        tried.add(normalized);
-      }
+    Optional<Path> folder = workspace.candidates(model, workspace.models()).stream().filter(Files::isDirectory)
+        .findFirst();
+    if (folder.isPresent()) {
+      return folder.get();
     }
     if (shipped.has(model)) {
-      return shipped.importInto(model, workspace.resolve("models"));
+      return shipped.importInto(model, workspace.models());
     }
+    List<Path> tried = workspace.candidates(model, workspace.models());
     throw new NeuriteException("No model '" + model + "': no folder " + tried + " and no shipped model of that name"
         + " (shipped: " + shipped.names() + "). `models` lists what is available.");
   }
@@ -146,7 +139,7 @@ public final class ModelRepositoryComponent implements ModelRepository {
       loadedFolders.add(model.source());
     }
     List<String> present = new ArrayList<>();
-    Path models = workspace.resolve("models");
+    Path models = workspace.models();
     if (Files.isDirectory(models)) {
       try (Stream<Path> folders = Files.list(models)) {
         for (Path folder : folders.filter(f -> Files.isRegularFile(f.resolve("config.json")))
@@ -170,7 +163,7 @@ public final class ModelRepositoryComponent implements ModelRepository {
 
   private String describe(Path folder) {
     try {
-      ModelSource source = ModelFolder.open(folder, hashes);
+      ModelSource source = ModelFolder.open(folder, workspace);
       String family = families.stream().filter(f -> f.accepts(source.config())).map(ModelFamily::name).findFirst()
           .orElse("no family reads model_type '" + source.config().modelType() + "'");
       return family + (source.config().architectures().isEmpty() ? "" : " " + source.config().architectures().get(0));

@@ -1,9 +1,8 @@
 package org.neurite.models.internal.steps;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import java.util.Map;
-import org.neurite.api.NeuriteException;
+import org.neurite.api.context.StepContext;
 import org.neurite.api.model.LanguageModel;
 import org.neurite.api.model.LoadOptions;
 import org.neurite.api.model.ModelRepository;
@@ -11,7 +10,6 @@ import org.neurite.api.step.NeuriteStep;
 import org.neurite.api.step.ParamSpec;
 import org.neurite.api.step.ParamType;
 import org.neurite.api.step.Step;
-import org.neurite.api.step.StepContext;
 import org.neurite.api.step.StepResult;
 import org.neurite.api.step.StepSpec;
 import org.osgi.service.component.annotations.Activate;
@@ -64,18 +62,5 @@ public final class ModelLoadStep implements Step {
     details.addProperty("dtype", model.spec().dtype());
     context.source("model", model.name(), model.source().toString(), model.contentHash(), details.toString());
     return StepResult.of("model", model);
-  }
-
-  @Override
-  public Object restore(String outputName, String persistedForm, StepContext context) {
-    JsonObject form = JsonParser.parseString(persistedForm).getAsJsonObject();
-    String folder = form.get("folder").getAsString();
-    LanguageModel model = repository.load(folder, new LoadOptions(context.device(), form.get("dtype").getAsString()));
-    String recorded = form.get("sha256").getAsString();
-    if (!model.contentHash().equals(recorded)) {
-      throw new NeuriteException("The model in " + folder + " changed after it was recorded (sha256 " + recorded
-          + ", now " + model.contentHash() + "); run again with --no-cache.");
-    }
-    return model;
   }
 }

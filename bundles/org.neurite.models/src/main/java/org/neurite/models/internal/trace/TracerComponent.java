@@ -6,20 +6,20 @@ import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.backend.TensorBackend;
-import org.neurite.api.io.SafetensorsWriter;
-import org.neurite.api.io.TensorDtype;
+import org.neurite.api.hook.Hooks;
 import org.neurite.api.model.Forward;
-import org.neurite.api.model.Hooks;
 import org.neurite.api.model.LanguageModel;
+import org.neurite.api.model.TensorDtype;
 import org.neurite.api.model.TokenBatch;
 import org.neurite.api.model.Tracer;
+import org.neurite.support.files.AtomicFiles;
+import org.neurite.support.safetensors.SafetensorsWriter;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -39,6 +39,10 @@ public final class TracerComponent implements Tracer {
 
   @Override
   public Trace trace(LanguageModel model, long[] ids, OptionalLong target, Path out) throws IOException {
+    if (Files.isDirectory(out)) {
+      throw new NeuriteException(out + " is a folder; give the trace a file name, e.g. " + out.resolve("trace.safetensors")
+          + ".");
+    }
     TokenBatch batch = TokenBatch.single(ids);
     int last = ids.length - 1;
     Hooks hooks = Hooks.none().record(POST).record(RESID);
@@ -78,7 +82,13 @@ public final class TracerComponent implements Tracer {
       for (Map.Entry<String, NDArray> e : forward.gradients().entrySet()) {
         add(writer, names, "grad." + e.getKey(), e.getValue());
       }
-      write(writer, out);
+      try {
+        AtomicFiles.write(out, writer::write);
+      } catch (IOException | RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IOException("writing " + out, e);
+      }
       return new Trace(out, ids, names, target.isPresent() ? forward.targetValue() : Double.NaN);
     }
   }
@@ -89,18 +99,5 @@ public final class TracerComponent implements Tracer {
         : array.toType(DataType.FLOAT32, false);
     writer.add(name, dtype, typed.getShape().getShape(), typed.toByteBuffer());
     names.add(name);
-  }
-
-  /** Written next to the target and renamed into place: a trace file is always whole. */
-  private static void write(SafetensorsWriter writer, Path out) throws IOException {
-    Path parent = out.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path temporary = Files.createTempFile(parent, out.getFileName().toString(), ".part");
-    try {
-      writer.write(temporary);
-      Files.move(temporary, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(temporary);
-    }
   }
 }

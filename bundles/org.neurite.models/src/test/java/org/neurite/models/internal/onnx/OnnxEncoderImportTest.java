@@ -32,9 +32,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neurite.api.NeuriteException;
-import org.neurite.api.io.SafetensorsFile;
-import org.neurite.api.io.TensorDtype;
-import org.neurite.api.io.TensorEntry;
+import org.neurite.api.model.TensorDtype;
+import org.neurite.api.model.TensorEntry;
+import org.neurite.support.safetensors.SafetensorsFile;
 
 /** Imports the real all-MiniLM-L6-v2 from the langchain4j jar on the test class path. */
 class OnnxEncoderImportTest {

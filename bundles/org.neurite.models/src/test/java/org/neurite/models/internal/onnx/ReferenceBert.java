@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import org.neurite.api.io.SafetensorsFile;
+import org.neurite.support.safetensors.SafetensorsFile;
 
 /**
  * A plain-Java BertModel forward pass over an imported folder, written from the Hugging Face

@@ -16,7 +16,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neurite.api.NeuriteException;
-import org.neurite.api.io.SafetensorsFile;
+import org.neurite.support.safetensors.SafetensorsFile;
 
 /** Imports of a hand-written one-layer BERT graph: the export variations read, and each fault refused. */
 class TinyBertImportTest {

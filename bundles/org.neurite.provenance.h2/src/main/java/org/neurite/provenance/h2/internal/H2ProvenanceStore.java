@@ -31,6 +31,7 @@ import org.neurite.api.provenance.StepOutput;
 import org.neurite.api.provenance.StepRecord;
 import org.neurite.api.provenance.StepStart;
 import org.neurite.api.provenance.StepStatus;
+import org.neurite.support.process.CurrentProcess;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -214,7 +215,7 @@ public final class H2ProvenanceStore implements ProvenanceStore {
 
   @Override
   public List<Long> markInterrupted() {
-    return new InterruptedRuns(db, heartbeatInterval).mark(ProcessIdentity.current());
+    return new InterruptedRuns(db, heartbeatInterval).mark(CurrentProcess.identity());
   }
 
   // ---- steps --------------------------------------------------------------------------------

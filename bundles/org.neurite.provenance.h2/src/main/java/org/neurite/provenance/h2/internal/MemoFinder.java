@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.neurite.api.provenance.Artifact;
-import org.neurite.api.provenance.ContentHash;
 import org.neurite.api.provenance.MemoHit;
 import org.neurite.api.provenance.StepRecord;
+import org.neurite.support.files.ContentHash;
 
 /**
  * Finds a succeeded step record that can stand in for new work: same memo key, and every artifact

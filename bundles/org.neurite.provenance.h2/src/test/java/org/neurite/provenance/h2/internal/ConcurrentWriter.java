@@ -5,10 +5,10 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import org.neurite.api.provenance.ContentHash;
 import org.neurite.api.provenance.RunStatus;
 import org.neurite.api.provenance.StepFinish;
 import org.neurite.api.provenance.StepOutput;
+import org.neurite.support.files.ContentHash;
 
 /**
  * A writer process for {@link ConcurrentWritersTest}: opens the store at a JDBC URL, prints

@@ -15,12 +15,13 @@ import org.neurite.api.provenance.ProcessIdentity;
 import org.neurite.api.provenance.RunStatus;
 import org.neurite.api.provenance.StepFinish;
 import org.neurite.api.provenance.StepStatus;
+import org.neurite.support.process.CurrentProcess;
 
 class InterruptedRunsTest {
   @TempDir Path dir;
   private Database db;
   private H2ProvenanceStore store;
-  private final ProcessIdentity self = ProcessIdentity.current();
+  private final ProcessIdentity self = CurrentProcess.identity();
 
   @BeforeEach
   void open() {

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neurite.api.provenance.Artifact;
-import org.neurite.api.provenance.ContentHash;
 import org.neurite.api.provenance.MemoHit;
 import org.neurite.api.provenance.RunStatus;
 import org.neurite.api.provenance.StepFinish;
+import org.neurite.support.files.ContentHash;
 
 class MemoLookupTest {
   @TempDir Path dir;

@@ -9,6 +9,7 @@ import org.neurite.api.provenance.RunStart;
 import org.neurite.api.provenance.RuntimeVersions;
 import org.neurite.api.provenance.StepInput;
 import org.neurite.api.provenance.StepStart;
+import org.neurite.support.process.CurrentProcess;
 
 /** Real H2 databases in temporary folders, and the records tests write to them. */
 final class TestStores {
@@ -25,7 +26,7 @@ final class TestStores {
   }
 
   static RunStart runStart(String workflow, String paramsJson) {
-    return runStart(workflow, paramsJson, ProcessIdentity.current());
+    return runStart(workflow, paramsJson, CurrentProcess.identity());
   }
 
   static RunStart runStart(String workflow, String paramsJson, ProcessIdentity process) {
