@@ -65,6 +65,13 @@ class FamilyParityTest {
             "{\"rope_type\":\"linear\",\"factor\":2.0}").write()),
         new Variant("llama rope yarn", d -> TinyCheckpoints.llama(d).seed(7).ropeScaling(
             "{\"rope_type\":\"yarn\",\"factor\":4.0}").write()),
+        new Variant("llama rope yarn: original length, factor as given, betas", d -> TinyCheckpoints.llama(d).seed(17)
+            .headDim(16).maxPositions(4096).ropeScaling("{\"rope_type\":\"yarn\",\"factor\":8.0,"
+                + "\"original_max_position_embeddings\":1024,\"beta_fast\":16,\"beta_slow\":2}").write()),
+        new Variant("llama rope yarn: untruncated, mscales", d -> TinyCheckpoints.llama(d).seed(18).headDim(16)
+            .maxPositions(4096).ropeScaling("{\"rope_type\":\"yarn\",\"factor\":8.0,"
+                + "\"original_max_position_embeddings\":1024,\"truncate\":false,\"mscale\":1.0,"
+                + "\"mscale_all_dim\":0.5}").write()),
         new Variant("llama rope dynamic", d -> TinyCheckpoints.llama(d).seed(8).maxPositions(4).ropeScaling(
             "{\"rope_type\":\"dynamic\",\"factor\":2.0}").write()),
         new Variant("llama biases, head_dim, gelu", d -> TinyCheckpoints.llama(d).seed(9).attentionBias(true)

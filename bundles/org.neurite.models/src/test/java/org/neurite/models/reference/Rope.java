@@ -1,209 +1,272 @@
 package org.neurite.models.reference;
 
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import java.util.Map;
 
 /**
- * Rotary position embeddings as {@code modeling_rope_utils.py} computes their inverse frequencies and
- * {@code apply_rotary_pos_emb} applies them: rotate_half convention (dimension i pairs with
- * i + headDim/2), angle = position * inv_freq[i mod headDim/2], and cos and sin multiplied by the
- * rope type's attention factor. Rope types: default, linear, dynamic, yarn, llama3.
+ * Rotary position embeddings of the Llama family, written from the rope functions of Hugging Face
+ * transformers 5.x ({@code modeling_rope_utils.py}: linear, dynamic NTK, YaRN and Llama 3; the plain
+ * rope of the model's own rotary class) and from {@code apply_rotary_pos_emb}.
+ *
+ * <p>Every rope type starts from the plain frequencies f_i = theta^(-2i/d) for i &lt; d/2, d the head
+ * dimension. A head vector is rotated in the rotate_half layout: component i and component i + d/2
+ * form a pair turned by the angle position * f_i, and both cos and sin are multiplied by the rope
+ * type's attention factor (only YaRN has one other than 1).
+ *
+ * <p>Reading config.json follows transformers 5.x: the rope settings are {@code rope_scaling} when it
+ * is a non-empty object (older configs), else {@code rope_parameters}; theta is the settings' own
+ * {@code rope_theta}, else the top-level one, else 10000; the type is {@code rope_type}, else the
+ * older {@code type}, else default. For yarn and llama3 the pre-training length is a top-level
+ * {@code original_max_position_embeddings} if the config has one (transformers gives it priority),
+ * else the settings' one, else max_position_embeddings.
  */
 final class Rope {
+  private static final double DEFAULT_THETA = 10000.0;
+
   private final String type;
-  private final JsonObject params;
-  private final double base;
+  private final JsonObject settings;
+  private final double theta;
   private final int dim;
   private final int maxPositions;
+  private final double pretrainedPositions;
 
-  private Rope(String type, JsonObject params, double base, int dim, int maxPositions) {
+  private Rope(String type, JsonObject settings, double theta, int dim, int maxPositions, double pretrainedPositions) {
     this.type = type;
-    this.params = params;
-    this.base = base;
+    this.settings = settings;
+    this.theta = theta;
     this.dim = dim;
     this.maxPositions = maxPositions;
+    this.pretrainedPositions = pretrainedPositions;
   }
 
-  /**
-   * From config.json: {@code rope_scaling} (type in {@code rope_type} or the older {@code type}) with
-   * {@code rope_theta}, or the newer {@code rope_parameters} holding both.
-   */
+  /** The rope of a config.json whose heads are {@code headDim} wide (head_dim, else hidden / heads). */
   static Rope fromConfig(HfConfig config, int headDim) {
-    if (config.number("partial_rotary_factor", 1.0) != 1.0) {
+    JsonObject scaling = config.object("rope_scaling");
+    JsonObject parameters = config.object("rope_parameters");
+    JsonObject settings = scaling != null && scaling.size() > 0 ? scaling
+        : parameters != null ? parameters : new JsonObject();
+    for (Map.Entry<String, JsonElement> e : settings.entrySet()) {
+      if (e.getValue().isJsonObject()) {
+        throw new IllegalArgumentException("rope settings per layer type ('" + e.getKey()
+            + "') are not supported by the reference");
+      }
+    }
+    HfConfig s = new HfConfig(settings);
+    // Llama, Mistral and Qwen2 rotate the whole head (their apply_rotary_pos_emb has no pass-through part),
+    // so a partial rotary factor has no meaning for them; refuse it rather than guess.
+    double partial = s.number("partial_rotary_factor", config.number("partial_rotary_factor", 1.0));
+    if (partial != 1.0) {
       throw new IllegalArgumentException("partial_rotary_factor is not supported by the Llama-family reference");
     }
-    JsonObject params = config.object("rope_parameters");
-    double theta = config.number("rope_theta", 10000.0);
-    if (params != null) {
-      theta = new HfConfig(params).number("rope_theta", theta);
-    } else {
-      params = config.object("rope_scaling");
+    if (headDim <= 0 || headDim % 2 != 0) {
+      throw new IllegalArgumentException("rope needs an even head dimension, got " + headDim);
     }
-    String type = "default";
-    if (params != null) {
-      HfConfig p = new HfConfig(params);
-      type = p.string("rope_type", p.string("type", "default"));
-    }
+    String type = s.string("rope_type", s.string("type", "default"));
+    double theta = s.number("rope_theta", config.number("rope_theta", DEFAULT_THETA));
     int maxPositions = config.integer("max_position_embeddings");
-    return new Rope(type, params == null ? new JsonObject() : params, theta, headDim, maxPositions);
+    double pretrained = config.number("original_max_position_embeddings",
+        s.number("original_max_position_embeddings", maxPositions));
+    Rope rope = new Rope(type, settings, theta, headDim, maxPositions, pretrained);
+    rope.invFreq(maxPositions); // fails now on an unknown type or a missing required setting
+    return rope;
   }
 
   String type() {
     return type;
   }
 
-  private double param(String key) {
-    HfConfig p = new HfConfig(params);
-    if (!p.has(key)) {
+  /** A setting the rope type cannot do without. */
+  private double required(String key) {
+    HfConfig s = new HfConfig(settings);
+    if (!s.has(key)) {
       throw new IllegalArgumentException("rope type " + type + " needs " + key);
     }
-    return params.get(key).getAsDouble();
+    return s.number(key, Double.NaN);
   }
 
-  private double param(String key, double fallback) {
-    return new HfConfig(params).number(key, fallback);
+  /** An optional setting where, as Python's {@code x or default}, absent, null and 0 all mean the default. */
+  private double orDefault(String key, double fallback) {
+    double v = new HfConfig(settings).number(key, 0.0);
+    return v == 0.0 ? fallback : v;
   }
 
-  /** The default inverse frequencies 1 / base^(2i / dim) for some base. */
-  private double[] defaultInvFreq(double b) {
-    double[] inv = new double[dim / 2];
-    for (int i = 0; i < inv.length; i++) {
-      inv[i] = 1.0 / Math.pow(b, (2.0 * i) / dim);
+  /** theta^(-2i/d) for i = 0 .. d/2 - 1. */
+  private double[] plainFrequencies(double base) {
+    double[] f = new double[dim / 2];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = Math.pow(base, -2.0 * i / dim);
     }
-    return inv;
+    return f;
   }
 
-  /** The inverse frequencies for a sequence of {@code seqLen} positions (only dynamic depends on it). */
+  /** The inverse frequencies in use for a sequence of {@code seqLen} positions (only dynamic depends on it). */
   double[] invFreq(int seqLen) {
-    switch (type) {
-      case "default":
-        return defaultInvFreq(base);
-      case "linear": {
-        double[] inv = defaultInvFreq(base);
-        double factor = param("factor");
-        for (int i = 0; i < inv.length; i++) {
-          inv[i] /= factor;
-        }
-        return inv;
-      }
-      case "dynamic": {
-        double factor = param("factor");
-        int len = Math.max(seqLen, maxPositions);
-        double scaled = base * Math.pow(factor * len / maxPositions - (factor - 1), (double) dim / (dim - 2));
-        return defaultInvFreq(scaled);
-      }
-      case "llama3":
-        return llama3();
-      case "yarn":
-        return yarn();
-      default:
-        throw new IllegalArgumentException("rope type " + type + " is not supported by the reference");
-    }
+    return switch (type) {
+      case "default" -> plainFrequencies(theta);
+      case "linear" -> linear();
+      case "dynamic" -> dynamic(seqLen);
+      case "yarn" -> yarn();
+      case "llama3" -> llama3();
+      default -> throw new IllegalArgumentException("rope type " + type
+          + " is not supported by the reference (it computes default, linear, dynamic, yarn and llama3)");
+    };
   }
 
-  private double[] llama3() {
-    double[] inv = defaultInvFreq(base);
-    double factor = param("factor");
-    double low = param("low_freq_factor");
-    double high = param("high_freq_factor");
-    double oldContext = param("original_max_position_embeddings");
-    double lowWavelen = oldContext / low;
-    double highWavelen = oldContext / high;
-    for (int i = 0; i < inv.length; i++) {
-      double wavelen = 2 * Math.PI / inv[i];
-      if (wavelen > lowWavelen) {
-        inv[i] = inv[i] / factor;
-      } else if (wavelen >= highWavelen) {
-        double smooth = (oldContext / wavelen - low) / (high - low);
-        inv[i] = (1 - smooth) * inv[i] / factor + smooth * inv[i];
-      }
+  /** Position interpolation: every frequency divided by the factor, i.e. positions squeezed by it. */
+  private double[] linear() {
+    double factor = required("factor");
+    double[] f = plainFrequencies(theta);
+    for (int i = 0; i < f.length; i++) {
+      f[i] = f[i] / factor;
     }
-    return inv;
+    return f;
   }
 
   /**
-   * YaRN as current transformers computes it: {@code factor} as given; the correction range from
-   * beta_fast/beta_slow (32/1) over rope_scaling's original_max_position_embeddings, or else
-   * max_position_embeddings; floor/ceil unless {@code truncate} is false. (Releases before the fix of
-   * transformers issue 38224 replaced factor by max_position_embeddings / original_max_position_embeddings
-   * whenever the latter was given; the tiny checkpoints never set it, so both agree there.)
+   * Dynamic NTK: up to max_position_embeddings the plain rope; a longer sequence of L positions uses
+   * the plain formula with theta raised to theta * (factor * L / max - (factor - 1))^(d / (d - 2)).
+   * (The model recomputes it when a forward pass reaches positions beyond what it has cached; a single
+   * pass over L tokens from position 0 sees L.)
+   */
+  private double[] dynamic(int seqLen) {
+    double factor = required("factor");
+    double length = Math.max(seqLen, maxPositions);
+    double growth = factor * length / maxPositions - (factor - 1.0);
+    return plainFrequencies(theta * Math.pow(growth, dim / (dim - 2.0)));
+  }
+
+  /**
+   * Llama 3.1: with L the pre-training length, a frequency whose wavelength 2pi/f exceeds
+   * L / low_freq_factor is divided by the factor; one whose wavelength is below L / high_freq_factor
+   * is kept; in between it is blended, the weight of the unscaled frequency growing linearly in L / wavelength
+   * from 0 at low_freq_factor to 1 at high_freq_factor.
+   */
+  private double[] llama3() {
+    double factor = required("factor");
+    double lowFactor = required("low_freq_factor");
+    double highFactor = required("high_freq_factor");
+    double longest = pretrainedPositions / lowFactor;
+    double shortest = pretrainedPositions / highFactor;
+    double[] f = plainFrequencies(theta);
+    for (int i = 0; i < f.length; i++) {
+      double wavelength = 2.0 * Math.PI / f[i];
+      if (wavelength > longest) {
+        f[i] = f[i] / factor;
+      } else if (wavelength >= shortest) {
+        double keep = (pretrainedPositions / wavelength - lowFactor) / (highFactor - lowFactor);
+        f[i] = keep * f[i] + (1.0 - keep) * f[i] / factor;
+      }
+    }
+    return f;
+  }
+
+  /**
+   * The YaRN scale factor, taken as the config gives it (transformers 5.x; older releases replaced it by
+   * max_position_embeddings / original_max_position_embeddings whenever the latter was set). Only an
+   * explicit null falls back to that ratio, as in transformers; a missing key is an error there too.
+   */
+  private double yarnFactor() {
+    if (!settings.has("factor")) {
+      throw new IllegalArgumentException("rope type yarn needs factor");
+    }
+    JsonElement factor = settings.get("factor");
+    return factor.isJsonNull() ? maxPositions / pretrainedPositions : factor.getAsDouble();
+  }
+
+  /**
+   * The pair index at which a frequency turns {@code turns} times over the pre-training length: solving
+   * L * theta^(-2i/d) = 2pi * turns for i.
+   */
+  private double pairForTurns(double turns) {
+    return dim * Math.log(pretrainedPositions / (2.0 * Math.PI * turns)) / (2.0 * Math.log(theta));
+  }
+
+  /**
+   * YaRN ("NTK-by-parts"): pairs that turn at least beta_fast (default 32) times over the pre-training
+   * length keep their frequency, pairs that turn at most beta_slow (default 1) times are divided by the
+   * factor, and between the two the weight of the divided frequency rises linearly with the pair index.
+   * The bounds are those pair indices, rounded outwards (floor the fast one, ceil the slow one) unless
+   * {@code truncate} is false, then clipped to [0, d - 1] (d, not d/2, as transformers writes it). When
+   * the bounds coincide transformers moves the upper one up by 0.001 so the ramp has a width; so does this.
    */
   private double[] yarn() {
-    double factor = param("factor");
-    double original = param("original_max_position_embeddings", maxPositions);
-    double betaFast = param("beta_fast", 32);
-    double betaSlow = param("beta_slow", 1);
-    boolean truncate = new HfConfig(params).bool("truncate", true);
-    double low = correctionDim(betaFast, original);
-    double high = correctionDim(betaSlow, original);
-    if (truncate) {
-      low = Math.floor(low);
-      high = Math.ceil(high);
+    double factor = yarnFactor();
+    double from = pairForTurns(orDefault("beta_fast", 32));
+    double to = pairForTurns(orDefault("beta_slow", 1));
+    // transformers reads truncate with a default of true, so only an explicit false or null turns rounding off
+    boolean round = !settings.has("truncate")
+        || !settings.get("truncate").isJsonNull() && settings.get("truncate").getAsBoolean();
+    if (round) {
+      from = Math.floor(from);
+      to = Math.ceil(to);
     }
-    low = Math.max(low, 0);
-    high = Math.min(high, dim - 1);
-    if (low == high) {
-      high += 0.001;
+    from = Math.max(from, 0.0);
+    to = Math.min(to, dim - 1.0);
+    if (to == from) {
+      to = to + 0.001;
     }
-    double[] inv = new double[dim / 2];
-    for (int i = 0; i < inv.length; i++) {
-      double posFreq = Math.pow(base, (2.0 * i) / dim);
-      double ramp = Math.min(1.0, Math.max(0.0, (i - low) / (high - low)));
-      double extrapolationWeight = 1 - ramp;
-      inv[i] = (1.0 / (factor * posFreq)) * (1 - extrapolationWeight) + (1.0 / posFreq) * extrapolationWeight;
+    double[] f = plainFrequencies(theta);
+    for (int i = 0; i < f.length; i++) {
+      double towardsScaled = Math.min(1.0, Math.max(0.0, (i - from) / (to - from)));
+      f[i] = (1.0 - towardsScaled) * f[i] + towardsScaled * (f[i] / factor);
     }
-    return inv;
+    return f;
   }
 
-  private double correctionDim(double rotations, double maxPos) {
-    return dim * Math.log(maxPos / (rotations * 2 * Math.PI)) / (2 * Math.log(base));
-  }
-
-  /** The factor cos and sin are multiplied by: 1, except for yarn. */
+  /**
+   * What cos and sin are multiplied by. 1 except for yarn, where it is attention_factor when given,
+   * else m(factor, mscale) / m(factor, mscale_all_dim) when both are given and non-zero, else
+   * m(factor, 1), with m(s, k) = 1 + 0.1 * k * ln(s) for s &gt; 1 and 1 otherwise.
+   */
   double attentionFactor() {
     if (!type.equals("yarn")) {
       return 1.0;
     }
-    HfConfig p = new HfConfig(params);
-    if (p.has("attention_factor")) {
-      return param("attention_factor");
+    HfConfig s = new HfConfig(settings);
+    if (s.has("attention_factor")) {
+      return s.number("attention_factor", Double.NaN);
     }
-    double factor = param("factor");
-    if (p.has("mscale") && p.has("mscale_all_dim") && param("mscale") != 0 && param("mscale_all_dim") != 0) {
-      return mscale(factor, param("mscale")) / mscale(factor, param("mscale_all_dim"));
+    double factor = yarnFactor();
+    double mscale = s.number("mscale", 0.0);
+    double mscaleAllDim = s.number("mscale_all_dim", 0.0);
+    if (mscale != 0.0 && mscaleAllDim != 0.0) {
+      return magnitude(factor, mscale) / magnitude(factor, mscaleAllDim);
     }
-    return mscale(factor, 1.0);
+    return magnitude(factor, 1.0);
   }
 
-  private static double mscale(double scale, double m) {
-    return scale <= 1 ? 1.0 : 0.1 * m * Math.log(scale) + 1.0;
+  private static double magnitude(double scale, double k) {
+    return scale > 1.0 ? 1.0 + 0.1 * k * Math.log(scale) : 1.0;
   }
 
-  /** The rotation angles position * inv_freq for one position of a sequence of {@code seqLen}. */
+  /** position * f_i for every pair, with the frequencies of a sequence of {@code seqLen} positions. */
   double[] angles(double position, int seqLen) {
-    double[] inv = invFreq(seqLen);
-    double[] a = new double[inv.length];
-    for (int i = 0; i < inv.length; i++) {
-      a[i] = position * inv[i];
+    double[] f = invFreq(seqLen);
+    double[] out = new double[f.length];
+    for (int i = 0; i < f.length; i++) {
+      out[i] = position * f[i];
     }
-    return a;
+    return out;
   }
 
-  /** Rotates every head of every token in place; token t has position t. x is [T][heads * dim]. */
+  /** Rotates, in place, every head of every token; the token at row t has position t. x is [T][heads * d]. */
   void rotate(double[][] x, int heads) {
-    double[] inv = invFreq(x.length);
-    double scale = attentionFactor();
+    double[] f = invFreq(x.length);
+    double gain = attentionFactor();
     int half = dim / 2;
     for (int t = 0; t < x.length; t++) {
-      for (int h = 0; h < heads; h++) {
-        int o = h * dim;
-        for (int i = 0; i < half; i++) {
-          double angle = t * inv[i];
-          double cos = Math.cos(angle) * scale;
-          double sin = Math.sin(angle) * scale;
-          double a = x[t][o + i];
-          double b = x[t][o + i + half];
-          x[t][o + i] = a * cos - b * sin;
-          x[t][o + i + half] = b * cos + a * sin;
+      for (int i = 0; i < half; i++) {
+        double c = gain * Math.cos(t * f[i]);
+        double s = gain * Math.sin(t * f[i]);
+        for (int h = 0; h < heads; h++) {
+          int first = h * dim + i;
+          int second = first + half;
+          double u = x[t][first];
+          double v = x[t][second];
+          // q * cos + rotate_half(q) * sin, rotate_half(q) = (-second half, first half)
+          x[t][first] = u * c - v * s;
+          x[t][second] = v * c + u * s;
         }
       }
     }

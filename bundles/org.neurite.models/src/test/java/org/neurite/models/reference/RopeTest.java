@@ -68,6 +68,94 @@ class RopeTest {
     assertEquals(1.5, rope("{\"rope_type\":\"yarn\",\"factor\":4.0,\"attention_factor\":1.5}").attentionFactor());
   }
 
+  /** head_dim 16 (hidden 64, 4 heads), theta 10000, max_position_embeddings 4096, with rope_scaling. */
+  private static Rope rope16(String scaling) {
+    JsonObject c = JsonParser.parseString("{\"hidden_size\":64,\"num_attention_heads\":4,\"rope_theta\":10000.0,"
+        + "\"max_position_embeddings\":4096}").getAsJsonObject();
+    c.add("rope_scaling", JsonParser.parseString(scaling));
+    return Rope.fromConfig(new HfConfig(c), 16);
+  }
+
+  /**
+   * Values worked out by hand from transformers' _compute_yarn_parameters, d = 16, theta = 10^4, so
+   * the plain frequencies are 10^(-i/2). Over original_max_position_embeddings L = 1024 the pair that
+   * turns r times is i(r) = 16 ln(L / (2 pi r)) / (2 ln 10^4): i(32) = 1.41394, i(1) = 4.42424, rounded
+   * outwards to the range [1, 5]. The weight of f/8 is then 0, 0, 1/4, 1/2, 3/4, 1, 1, 1.
+   */
+  @Test
+  void yarnPinnedByHandWithOriginalLengthAndFactorAsGiven() {
+    // factor 8 as given, although 4096 / 1024 = 4: the scaling and the attention factor both use 8
+    Rope r = rope16("{\"rope_type\":\"yarn\",\"factor\":8.0,\"original_max_position_embeddings\":1024}");
+    double[] inv = r.invFreq(1);
+    assertEquals(1.0, inv[0], 1e-15);
+    assertEquals(Math.pow(10, -0.5), inv[1], 1e-15);
+    assertEquals(0.75 * 0.1 + 0.25 * 0.1 / 8, inv[2], 1e-15); // 0.078125
+    assertEquals(0.5 * Math.pow(10, -1.5) + 0.5 * Math.pow(10, -1.5) / 8, inv[3], 1e-15);
+    assertEquals(0.25 * 0.01 + 0.75 * 0.01 / 8, inv[4], 1e-15); // 0.0034375
+    assertEquals(Math.pow(10, -2.5) / 8, inv[5], 1e-18);
+    assertEquals(0.001 / 8, inv[6], 1e-18);
+    assertEquals(1 + 0.1 * Math.log(8), r.attentionFactor(), 1e-15); // 1.2079441541679836
+    // a null factor is the ratio of the lengths, 4
+    Rope derived = rope16("{\"rope_type\":\"yarn\",\"factor\":null,\"original_max_position_embeddings\":1024}");
+    assertEquals(1 + 0.1 * Math.log(4), derived.attentionFactor(), 1e-15);
+    assertEquals(0.75 * 0.1 + 0.25 * 0.1 / 4, derived.invFreq(1)[2], 1e-15);
+  }
+
+  @Test
+  void yarnWithoutTruncationRampsFromTheExactBounds() {
+    Rope r = rope16("{\"rope_type\":\"yarn\",\"factor\":8.0,\"original_max_position_embeddings\":1024,"
+        + "\"truncate\":false}");
+    double low = 8 * Math.log(1024 / (64 * Math.PI)) / Math.log(1e4); // 1.4139402199235818
+    double high = 8 * Math.log(1024 / (2 * Math.PI)) / Math.log(1e4); // 4.424240176563393
+    assertEquals(1.4139402199235818, low, 1e-13);
+    assertEquals(4.424240176563393, high, 1e-13);
+    double[] inv = r.invFreq(1);
+    double w2 = (2 - low) / (high - low);
+    assertEquals((1 - w2) * 0.1 + w2 * 0.1 / 8, inv[2], 1e-15);
+    assertEquals(0.08296507607370558, inv[2], 1e-15);
+    assertEquals(0.0024831334413176736, inv[4], 1e-15);
+    assertEquals(Math.pow(10, -0.5), inv[1], 1e-15);
+    assertEquals(Math.pow(10, -2.5) / 8, inv[5], 1e-18);
+  }
+
+  @Test
+  void yarnAttentionFactorFromMscales() {
+    // m(s, k) = 1 + 0.1 k ln s; mscale 1 over mscale_all_dim 0.5 at factor 8
+    Rope r = rope16("{\"rope_type\":\"yarn\",\"factor\":8.0,\"original_max_position_embeddings\":1024,"
+        + "\"mscale\":1.0,\"mscale_all_dim\":0.5}");
+    assertEquals((1 + 0.1 * Math.log(8)) / (1 + 0.05 * Math.log(8)), r.attentionFactor(), 1e-15);
+    assertEquals(1.094179988101349, r.attentionFactor(), 1e-15);
+    // one of the two zero: the plain m(factor, 1)
+    assertEquals(1 + 0.1 * Math.log(8), rope16("{\"rope_type\":\"yarn\",\"factor\":8.0,"
+        + "\"mscale\":1.0,\"mscale_all_dim\":0}").attentionFactor(), 1e-15);
+    // factor 1 or less: no scaling
+    assertEquals(1.0, rope16("{\"rope_type\":\"yarn\",\"factor\":1.0}").attentionFactor());
+  }
+
+  @Test
+  void yarnCoincidingBoundsWidenByOneThousandth() {
+    // over a length of 4 both bounds fall below 0: i(32) = -3.4 floors to -4, i(1) = -0.39 ceils to 0, and the
+    // clip to [0, 15] leaves [0, 0]; transformers widens it to [0, 0.001], so pair 0 keeps its frequency
+    // (weight 0 / 0.001 = 0, not 0 / 0) and every later pair is divided by the factor
+    Rope r = rope16("{\"rope_type\":\"yarn\",\"factor\":8.0,\"original_max_position_embeddings\":4}");
+    double[] inv = r.invFreq(1);
+    assertEquals(1.0, inv[0], 0.0);
+    for (int i = 1; i < 8; i++) {
+      assertEquals(Math.pow(10, -i / 2.0) / 8, inv[i], 1e-15, "pair " + i);
+    }
+  }
+
+  @Test
+  void topLevelOriginalLengthWinsOverTheRopeSettings() {
+    // transformers copies a top-level original_max_position_embeddings over the one in the rope settings
+    JsonObject c = JsonParser.parseString("{\"hidden_size\":64,\"num_attention_heads\":4,"
+        + "\"rope_theta\":10000.0,\"max_position_embeddings\":4096,\"original_max_position_embeddings\":1024,"
+        + "\"rope_scaling\":"
+        + "{\"rope_type\":\"yarn\",\"factor\":8.0,\"original_max_position_embeddings\":4}}").getAsJsonObject();
+    assertArrayEquals(rope16("{\"rope_type\":\"yarn\",\"factor\":8.0,\"original_max_position_embeddings\":1024}")
+        .invFreq(1), Rope.fromConfig(new HfConfig(c), 16).invFreq(1), 0.0);
+  }
+
   @Test
   void rotationIsRotateHalfWithScaledCosSin() {
     double t = 3;
@@ -94,5 +182,17 @@ class RopeTest {
     double[] inv = Rope.fromConfig(new HfConfig(c), 8).invFreq(1);
     assertEquals(1 / Math.pow(500, 0.25) / 2, inv[1], 1e-15);
     assertThrows(IllegalArgumentException.class, () -> rope("{\"rope_type\":\"longrope\"}").invFreq(1));
+  }
+
+  @Test
+  void nonEmptyRopeScalingWinsOverRopeParameters() {
+    // transformers 5.x takes rope_scaling when it is set and not empty, with the top-level rope_theta
+    JsonObject c = JsonParser.parseString("{\"hidden_size\":32,\"num_attention_heads\":4,"
+        + "\"max_position_embeddings\":128,\"rope_theta\":100.0,"
+        + "\"rope_scaling\":{\"rope_type\":\"linear\",\"factor\":2.0},"
+        + "\"rope_parameters\":{\"rope_type\":\"default\",\"rope_theta\":500.0}}").getAsJsonObject();
+    assertEquals(Math.pow(100, -0.25) / 2, Rope.fromConfig(new HfConfig(c), 8).invFreq(1)[1], 1e-15);
+    c.add("rope_scaling", new JsonObject());
+    assertEquals(1 / Math.pow(500, 0.25), Rope.fromConfig(new HfConfig(c), 8).invFreq(1)[1], 1e-15);
   }
 }
