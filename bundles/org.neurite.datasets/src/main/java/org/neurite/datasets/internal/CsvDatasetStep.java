@@ -14,10 +14,8 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Step.class)
 @NeuriteStep(name = "dataset.csv")
 public final class CsvDatasetStep extends FileDatasetStep {
-  private static final StepSpec SPEC = spec("dataset.csv", "reads a CSV file with a header row, streamed")
-      .param(ParamSpec.optional("text", ParamType.STRING, "\"text\"", "the column holding the text"))
-      .param(LABEL).param(GROUP)
-      .param(ParamSpec.optional("id", ParamType.STRING, "\"\"", "the id column, \"\" to use line numbers"))
+  private static final StepSpec SPEC = fieldParams(
+      spec("dataset.csv", "reads a CSV file with a header row, streamed"), "column")
       .param(ParamSpec.optional("delimiter", ParamType.STRING, "\",\"", "the field separator: one character"))
       .build();
 
@@ -38,8 +36,7 @@ public final class CsvDatasetStep extends FileDatasetStep {
       throw new NeuriteException("Step " + context.stepId() + ": delimiter must be one character other than \","
           + " e.g. \",\" or \"\\t\"; got \"" + delimiter + "\".");
     }
-    JsonObject options = fieldsOption(new Fields(context.param("text", String.class), context.param("label", String.class),
-        context.param("group", String.class), context.param("id", String.class)));
+    JsonObject options = fieldsOption(fields(context));
     options.addProperty("delimiter", delimiter);
     return options;
   }

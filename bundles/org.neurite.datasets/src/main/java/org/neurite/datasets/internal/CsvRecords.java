@@ -1,10 +1,15 @@
 package org.neurite.datasets.internal;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonPrimitive;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.data.Example;
 
@@ -17,16 +22,14 @@ final class CsvRecords implements RecordReader {
   private final Fields fields;
   private final char delimiter;
   private List<String> header;
-  private int textColumn;
-  private int labelColumn;
-  private int groupColumn;
-  private int idColumn;
+  private final ExampleMapper mapper;
   private long line;
 
   CsvRecords(Path file, Fields fields, char delimiter) {
     this.file = file;
     this.fields = fields;
     this.delimiter = delimiter;
+    this.mapper = new ExampleMapper(file, fields);
   }
 
   @Override
@@ -36,10 +39,7 @@ final class CsvRecords implements RecordReader {
       if (header == null) {
         throw new NeuriteException(file + " is empty; a CSV dataset needs a header row naming its columns.");
       }
-      textColumn = column(fields.text(), true);
-      labelColumn = column(fields.label(), false);
-      groupColumn = column(fields.group(), false);
-      idColumn = column(fields.id(), false);
+      checkColumns();
     }
     long startLine = line + 1;
     List<String> record;
@@ -53,20 +53,43 @@ final class CsvRecords implements RecordReader {
       throw new NeuriteException(file + ":" + startLine + ": " + record.size() + " fields, but the header has "
           + header.size() + " (" + header + "). Quote fields that contain '" + delimiter + "'.");
     }
-    return new Example(startLine, idColumn < 0 ? Long.toString(startLine) : record.get(idColumn), record.get(textColumn),
-        labelColumn < 0 ? null : record.get(labelColumn), groupColumn < 0 ? null : record.get(groupColumn));
+    Map<String, JsonElement> values = new LinkedHashMap<>();
+    for (int i = 0; i < header.size(); i++) {
+      values.put(header.get(i), new JsonPrimitive(record.get(i)));
+    }
+    return mapper.map(new CsvRecord(startLine, values));
   }
 
-  private int column(String name, boolean required) {
-    if (name.isEmpty() && !required) {
-      return -1;
+  /** Every column the step names must be in the header: one message at line 1, not one per record. */
+  private void checkColumns() {
+    boolean textNeeded = !fields.hasCompletion() && fields.ids().isEmpty();
+    List<String> named = new ArrayList<>();
+    if (textNeeded || header.contains(fields.text())) {
+      named.add(fields.text());
     }
-    int index = header.indexOf(name);
-    if (index < 0) {
-      throw new NeuriteException(file + ":1: no column \"" + name + "\" in the header " + header
-          + ". Set the step's parameter to one of those columns" + (required ? "." : ", or \"\" for none."));
+    named.addAll(List.of(fields.label(), fields.group(), fields.id(), fields.prompt(), fields.response(), fields.answer(),
+        fields.corrupted(), fields.target(), fields.corruptedTarget(), fields.ids()));
+    named.addAll(fields.labels());
+    named.addAll(fields.choices());
+    for (String name : named) {
+      if (!name.isEmpty() && !header.contains(name)) {
+        throw new NeuriteException(file + ":1: no column \"" + name + "\" in the header " + header
+            + ". Set the step's parameter to one of those columns" + (name.equals(fields.text()) ? "." : ", or \"\" for none."));
+      }
     }
-    return index;
+  }
+
+  /** A CSV row as a record: every value a string. */
+  private record CsvRecord(long line, Map<String, JsonElement> values) implements SourceRecord {
+    @Override
+    public JsonElement get(String field) {
+      return values.get(field);
+    }
+
+    @Override
+    public Set<String> fields() {
+      return values.keySet();
+    }
   }
 
   /** One record, which may span lines inside quotes; null at the end of the file. */

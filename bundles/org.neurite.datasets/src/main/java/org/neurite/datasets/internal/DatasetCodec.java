@@ -39,9 +39,11 @@ public final class DatasetCodec implements ValueCodec<Dataset> {
     if (value instanceof FileDataset file) {
       return file.persistedForm();
     }
-    StoredFile stored = files.write(value.name() + ".jsonl", "dataset", temporary -> materialise(value, temporary));
+    Materialised.Shape[] shape = new Materialised.Shape[1];
+    StoredFile stored = files.write(value.name() + ".jsonl", "dataset", temporary -> shape[0] = materialise(value, temporary));
+    Fields fields = shape[0] == null ? new Fields("text", "", "", "id") : shape[0].fields();
     JsonObject form = JsonParser.parseString(new FileDataset(value.name(), "jsonl", Path.of(stored.path()), stored.sha256(),
-        FileDatasetStep.fieldsOption(Fields.MATERIALISED)).persistedForm()).getAsJsonObject();
+        FileDatasetStep.fieldsOption(fields)).persistedForm()).getAsJsonObject();
     form.addProperty("stored", true);
     return form.toString();
   }
@@ -73,18 +75,24 @@ public final class DatasetCodec implements ValueCodec<Dataset> {
         + dataset.contentHash().substring(0, 12) + ")";
   }
 
-  private static void materialise(Dataset dataset, Path file) throws Exception {
+  /** Writes every example as a JSON line; all must carry the same kinds of fields. Returns their shape, or null if none. */
+  private static Materialised.Shape materialise(Dataset dataset, Path file) throws Exception {
+    Materialised.Shape shape = null;
     try (Stream<Example> examples = dataset.examples();
         BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       for (Example example : (Iterable<Example>) examples::iterator) {
-        JsonObject line = new JsonObject();
-        line.addProperty(Fields.MATERIALISED.id(), example.id());
-        line.addProperty(Fields.MATERIALISED.text(), example.text());
-        line.addProperty(Fields.MATERIALISED.label(), example.label());
-        line.addProperty(Fields.MATERIALISED.group(), example.group());
-        out.write(line.toString());
+        Materialised.Shape mine = Materialised.Shape.of(example);
+        if (shape == null) {
+          shape = mine;
+        } else if (!shape.equals(mine)) {
+          throw new IllegalStateException("dataset " + dataset.name() + " mixes examples of different kinds (example "
+              + example.id() + " is " + mine + ", the first was " + shape + "); a dataset's examples must carry the"
+              + " same fields to be recorded");
+        }
+        out.write(Materialised.line(example).toString());
         out.write('\n');
       }
     }
+    return shape;
   }
 }

@@ -24,14 +24,73 @@ import org.neurite.api.step.StepSpec;
 abstract class FileDatasetStep implements Step {
   static final ParamSpec PATH = ParamSpec.required("path", ParamType.PATH, "the file, relative to the workspace or absolute");
   static final ParamSpec NAME = ParamSpec.optional("name", ParamType.STRING, "\"\"", "a short name; default: the file name");
-  static final ParamSpec LABEL = ParamSpec.optional("label", ParamType.STRING, "\"\"", "the label field, \"\" for none");
-  static final ParamSpec GROUP = ParamSpec.optional("group", ParamType.STRING, "\"\"",
-      "the group field (language, culture, relation...), \"\" for none");
 
   /** Starts the spec every dataset step shares: its output. */
   static StepSpec.Builder spec(String name, String summary) {
     return StepSpec.named(name).summary(summary).param(PATH).param(NAME)
         .output("dataset", Dataset.class, "the examples, streamed from the file");
+  }
+
+  /**
+   * Adds the field parameters of record formats (JSON Lines, CSV): which {@code unit} (field or
+   * column) holds the text, id, label, group, further labels, a prompt and response, a
+   * multiple-choice question, a clean/corrupted pair, or pre-tokenised ids.
+   */
+  static StepSpec.Builder fieldParams(StepSpec.Builder spec, String unit) {
+    String none = "\"\" for none";
+    return spec
+        .param(ParamSpec.optional("text", ParamType.STRING, "\"text\"", "the " + unit + " holding the text"))
+        .param(ParamSpec.optional("label", ParamType.STRING, "\"\"", "the label " + unit + ", " + none))
+        .param(ParamSpec.optional("group", ParamType.STRING, "\"\"",
+            "the group " + unit + " (language, culture, relation...), " + none))
+        .param(ParamSpec.optional("id", ParamType.STRING, "\"\"", "the id " + unit + ", \"\" to use line numbers"))
+        .param(ParamSpec.optional("labels", ParamType.STRING_LIST, "[]",
+            "further label " + unit + "s to keep, e.g. [\"lang\", \"culture\", \"split\"]"))
+        .param(ParamSpec.optional("prompt", ParamType.STRING, "\"\"",
+            "with response: the " + unit + " holding the prompt (the text is then prompt + response), " + none))
+        .param(ParamSpec.optional("response", ParamType.STRING, "\"\"", "the " + unit + " holding the response"))
+        .param(ParamSpec.optional("choices", ParamType.STRING_LIST, "[]",
+            "a multiple-choice question's options: one " + unit + " holding a list, or one " + unit + " per option"))
+        .param(ParamSpec.optional("answer", ParamType.STRING, "\"\"",
+            "the " + unit + " holding the right choice: its index (0-based), letter or text"))
+        .param(ParamSpec.optional("corrupted", ParamType.STRING, "\"\"",
+            "the " + unit + " holding a corrupted prompt (patching pairs), " + none))
+        .param(ParamSpec.optional("target", ParamType.STRING, "\"\"",
+            "the " + unit + " holding the continuation the clean prompt should get, " + none))
+        .param(ParamSpec.optional("corrupted_target", ParamType.STRING, "\"\"",
+            "the " + unit + " holding the continuation the corrupted prompt gets, " + none))
+        .param(ParamSpec.optional("ids", ParamType.STRING, "\"\"",
+            "the " + unit + " holding pre-tokenised ids (a list of integers), " + none));
+  }
+
+  /** The fields the parameters of {@link #fieldParams} name, checked against each other. */
+  @SuppressWarnings("unchecked")
+  static Fields fields(StepContext context) {
+    Fields fields = new Fields(context.param("text", String.class), context.param("label", String.class),
+        context.param("group", String.class), context.param("id", String.class),
+        context.param("labels", java.util.List.class), context.param("prompt", String.class),
+        context.param("response", String.class), context.param("choices", java.util.List.class),
+        context.param("answer", String.class), context.param("corrupted", String.class),
+        context.param("target", String.class), context.param("corrupted_target", String.class),
+        context.param("ids", String.class));
+    if (fields.prompt().isEmpty() != fields.response().isEmpty()) {
+      throw new NeuriteException("Step " + context.stepId() + " names a " + (fields.prompt().isEmpty() ? "response" : "prompt")
+          + " field but no " + (fields.prompt().isEmpty() ? "prompt" : "response") + "; a prompt and response come"
+          + " together (set both parameters, or neither).");
+    }
+    if (!fields.answer().isEmpty() && fields.choices().isEmpty()) {
+      throw new NeuriteException("Step " + context.stepId() + " names an answer field but no choices; set its choices"
+          + " parameter to the field holding the options (or one field per option).");
+    }
+    if ((!fields.target().isEmpty() || !fields.corruptedTarget().isEmpty()) && fields.corrupted().isEmpty()) {
+      throw new NeuriteException("Step " + context.stepId() + " names a target field but no corrupted field; targets"
+          + " belong to clean/corrupted pairs (set corrupted too).");
+    }
+    if (fields.text().isEmpty() && !fields.hasCompletion() && fields.ids().isEmpty()) {
+      throw new NeuriteException("Step " + context.stepId() + " has an empty text parameter; name the field holding the"
+          + " text, or give prompt and response, or ids.");
+    }
+    return fields;
   }
 
   /** The format name and its options (fields, delimiter), from the step's parameters. */

@@ -3,8 +3,6 @@ package org.neurite.datasets.internal;
 import com.google.gson.JsonObject;
 import org.neurite.api.context.StepContext;
 import org.neurite.api.step.NeuriteStep;
-import org.neurite.api.step.ParamSpec;
-import org.neurite.api.step.ParamType;
 import org.neurite.api.step.Step;
 import org.neurite.api.step.StepSpec;
 import org.osgi.service.component.annotations.Component;
@@ -13,10 +11,8 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Step.class)
 @NeuriteStep(name = "dataset.jsonl")
 public final class JsonlDatasetStep extends FileDatasetStep {
-  private static final StepSpec SPEC = spec("dataset.jsonl", "reads a JSON Lines file: one object per line, streamed")
-      .param(ParamSpec.optional("text", ParamType.STRING, "\"text\"", "the field holding the text"))
-      .param(LABEL).param(GROUP)
-      .param(ParamSpec.optional("id", ParamType.STRING, "\"\"", "the id field, \"\" to use line numbers"))
+  private static final StepSpec SPEC = fieldParams(
+      spec("dataset.jsonl", "reads a JSON Lines file: one object per line, streamed"), "field")
       .build();
 
   @Override
@@ -31,7 +27,6 @@ public final class JsonlDatasetStep extends FileDatasetStep {
 
   @Override
   JsonObject options(StepContext context) {
-    return fieldsOption(new Fields(context.param("text", String.class), context.param("label", String.class),
-        context.param("group", String.class), context.param("id", String.class)));
+    return fieldsOption(fields(context));
   }
 }

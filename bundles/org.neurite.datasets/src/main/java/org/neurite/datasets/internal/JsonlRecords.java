@@ -7,6 +7,7 @@ import com.google.gson.JsonParser;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Set;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.data.Example;
 
@@ -14,23 +15,22 @@ import org.neurite.api.data.Example;
 final class JsonlRecords implements RecordReader {
   private final Path file;
   private final Fields fields;
-  private long line;
+  private final ExampleMapper mapper;
+  private final Lines lines = new Lines();
 
   JsonlRecords(Path file, Fields fields) {
     this.file = file;
     this.fields = fields;
+    this.mapper = new ExampleMapper(file, fields);
   }
 
   @Override
   public Example next(BufferedReader in) throws IOException {
-    String text;
-    do {
-      text = in.readLine();
-      line++;
-      if (text == null) {
-        return null;
-      }
-    } while (text.isBlank());
+    String text = lines.nextNonBlank(in);
+    if (text == null) {
+      return null;
+    }
+    long line = lines.number();
     JsonObject object;
     try {
       JsonElement element = JsonParser.parseString(text);
@@ -42,33 +42,21 @@ final class JsonlRecords implements RecordReader {
       throw new NeuriteException(file + ":" + line + ": not valid JSON (" + rootMessage(e) + "). Each line must be one"
           + " JSON object, e.g. {\"" + fields.text() + "\": \"...\"}.");
     }
-    return new Example(line, field(object, fields.id(), Long.toString(line)), required(object), field(object, fields.label(), null),
-        field(object, fields.group(), null));
+    return mapper.map(new JsonRecord(line, object));
   }
 
-  private String required(JsonObject object) {
-    JsonElement value = object.get(fields.text());
-    if (value == null || !value.isJsonPrimitive() || !value.getAsJsonPrimitive().isString()) {
-      throw new NeuriteException(file + ":" + line + ": the text field \"" + fields.text() + "\" is "
-          + (value == null ? "missing" : "not a string") + "; its keys are " + object.keySet()
-          + ". Set the step's text parameter to the field that holds the text.");
+  /** A JSON object as a record. */
+  private record JsonRecord(long line, JsonObject object) implements SourceRecord {
+    @Override
+    public JsonElement get(String field) {
+      JsonElement value = object.get(field);
+      return value == null || value.isJsonNull() ? null : value;
     }
-    return value.getAsString();
-  }
 
-  private String field(JsonObject object, String name, String absent) {
-    if (name.isEmpty()) {
-      return absent;
+    @Override
+    public Set<String> fields() {
+      return object.keySet();
     }
-    JsonElement value = object.get(name);
-    if (value == null || value.isJsonNull()) {
-      throw new NeuriteException(file + ":" + line + ": the field \"" + name + "\" is missing; its keys are "
-          + object.keySet() + ". Fix the line, or set the step's parameter to another field (\"\" for none).");
-    }
-    if (!value.isJsonPrimitive()) {
-      throw new NeuriteException(file + ":" + line + ": the field \"" + name + "\" must be a string, number or boolean");
-    }
-    return value.getAsString();
   }
 
   private static String rootMessage(Throwable e) {

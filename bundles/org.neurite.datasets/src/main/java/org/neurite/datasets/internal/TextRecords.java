@@ -8,7 +8,7 @@ import org.neurite.api.data.Example;
 final class TextRecords implements RecordReader {
   private final String label;
   private final String group;
-  private long line;
+  private final Lines lines = new Lines();
 
   TextRecords(String label, String group) {
     this.label = label.isEmpty() ? null : label;
@@ -17,14 +17,7 @@ final class TextRecords implements RecordReader {
 
   @Override
   public Example next(BufferedReader in) throws IOException {
-    String text;
-    do {
-      text = in.readLine();
-      line++;
-      if (text == null) {
-        return null;
-      }
-    } while (text.isBlank());
-    return new Example(line, Long.toString(line), text.strip(), label, group);
+    String text = lines.nextNonBlank(in);
+    return text == null ? null : new Example(lines.number(), Long.toString(lines.number()), text.strip(), label, group);
   }
 }
