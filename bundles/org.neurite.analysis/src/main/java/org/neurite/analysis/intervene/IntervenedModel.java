@@ -1,0 +1,105 @@
+package org.neurite.analysis.intervene;
+
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.neurite.api.hook.Hooks;
+import org.neurite.api.model.Forward;
+import org.neurite.api.model.LanguageModel;
+import org.neurite.api.model.ModelSpec;
+import org.neurite.api.model.TextTokenizer;
+import org.neurite.api.model.TokenBatch;
+
+/**
+ * A model with interventions applied: every forward pass carries their replace hooks (after the
+ * caller's own hooks are resolved, so the caller's records see the intervened values), so every
+ * evaluator works on base, intervened and control models alike. It shares the base model's weights
+ * and does not own them: closing it does nothing.
+ */
+public final class IntervenedModel implements LanguageModel {
+  private final LanguageModel base;
+  private final List<Intervention> interventions;
+  private final String label;
+
+  /**
+   * @param label what the interventions are, e.g. {@code targeted} or {@code control(seed 7)}
+   */
+  public IntervenedModel(LanguageModel base, List<Intervention> interventions, String label) {
+    this.base = base;
+    this.interventions = List.copyOf(interventions);
+    this.label = label;
+  }
+
+  public LanguageModel base() {
+    return base;
+  }
+
+  public List<Intervention> interventions() {
+    return interventions;
+  }
+
+  public String label() {
+    return label;
+  }
+
+  @Override
+  public Forward forward(TokenBatch batch, Hooks hooks, NDManager scope) {
+    Hooks all = Hooks.none();
+    for (Intervention intervention : interventions) {
+      all = intervention.addTo(all);
+    }
+    for (Hooks.Action action : hooks.actions()) {
+      all = switch (action.kind()) {
+        case RECORD -> all.record(action.pattern());
+        case SINK -> all.record(action.pattern(), action.sink());
+        case REPLACE -> all.replace(action.pattern(), action.function());
+        case GRADIENT -> all.gradient(action.pattern());
+      };
+    }
+    if (hooks.target().isPresent()) {
+      all = all.target(hooks.target().get());
+    }
+    return base.forward(batch, all, scope);
+  }
+
+  @Override
+  public String name() {
+    return base.name() + "+" + label;
+  }
+
+  @Override
+  public ModelSpec spec() {
+    return base.spec();
+  }
+
+  @Override
+  public Path source() {
+    return base.source();
+  }
+
+  @Override
+  public String contentHash() {
+    return base.contentHash();
+  }
+
+  @Override
+  public String device() {
+    return base.device();
+  }
+
+  @Override
+  public Optional<TextTokenizer> tokenizer() {
+    return base.tokenizer();
+  }
+
+  /** Nothing to free: the weights are the base model's. */
+  @Override
+  public void close() {}
+
+  @Override
+  public String toString() {
+    return name() + " [" + interventions.stream().map(Intervention::describe).collect(Collectors.joining("; ")) + "]";
+  }
+}
