@@ -73,6 +73,18 @@ public final class PlantedModel {
     return this;
   }
 
+  /**
+   * How strongly it is planted: the embedding's group signal, the planted neurons' gate/up weight,
+   * and their down-projection weight (defaults 4, 3, 3: the planted neurons saturate the softmax).
+   * Smaller values give a smoother model, e.g. for checking integrated gradients' completeness.
+   */
+  public PlantedModel scales(double signal, double strength, double output) {
+    this.signal = signal;
+    this.strength = strength;
+    this.output = output;
+    return this;
+  }
+
   public PlantedModel seed(long seed) {
     this.seed = seed;
     return this;

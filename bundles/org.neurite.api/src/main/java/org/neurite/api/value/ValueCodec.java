@@ -20,6 +20,12 @@ import org.osgi.annotation.versioning.ConsumerType;
 public interface ValueCodec<T> {
 
   /**
+   * The service property a codec may carry with its {@link #typeName()}, so that another codec can
+   * target it (an intervened model's codec uses the model codec: {@code (neurite.value.type=model)}).
+   */
+  String TYPE_PROPERTY = "neurite.value.type";
+
+  /**
    * The type's name as provenance records it, lower case with dashes: {@code dataset},
    * {@code model}, {@code unit-scores}, {@code neuron-set}. Constant: recorded outputs refer to it.
    */

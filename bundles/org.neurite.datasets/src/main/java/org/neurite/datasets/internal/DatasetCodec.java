@@ -20,7 +20,7 @@ import org.osgi.service.component.annotations.Component;
  * and content hash (the file is not copied); any other dataset -- one a plugin built -- is written
  * out once as a JSONL artifact and recorded as that file. Restoring checks the file's hash.
  */
-@Component(service = ValueCodec.class)
+@Component(service = ValueCodec.class, property = ValueCodec.TYPE_PROPERTY + "=dataset")
 public final class DatasetCodec implements ValueCodec<Dataset> {
   static final String TYPE = "dataset";
 

@@ -17,7 +17,7 @@ import org.osgi.service.component.annotations.Reference;
  * and dtype. Restoring loads it again through the repository (sharing an instance already loaded)
  * and refuses weights that changed since.
  */
-@Component(service = ValueCodec.class)
+@Component(service = ValueCodec.class, property = ValueCodec.TYPE_PROPERTY + "=model")
 public final class ModelCodec implements ValueCodec<LanguageModel> {
   private final ModelRepository repository;
 

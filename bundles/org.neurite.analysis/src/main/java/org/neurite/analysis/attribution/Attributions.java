@@ -1,0 +1,143 @@
+package org.neurite.analysis.attribution;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import org.neurite.analysis.batch.Batches;
+import org.neurite.analysis.capture.Pooling;
+import org.neurite.analysis.capture.Positions;
+import org.neurite.api.NeuriteException;
+import org.neurite.api.backend.TensorBackend;
+import org.neurite.api.hook.Hooks;
+import org.neurite.api.model.Forward;
+import org.neurite.api.model.LanguageModel;
+
+/**
+ * Attribution of a scalar target to the units of one hook point (METHODS.md P4), per example:
+ * gradient x activation (CULNIG, with max pooling and the p(y) weight), integrated gradients over
+ * the scaled hook point (knowledge neurons), and attribution patching
+ * {@code grad(corrupt) . (clean - corrupt)}. All are computed with activation gradients only
+ * (no weight gradients), batched, with padding masked.
+ */
+public final class Attributions {
+  private final TensorBackend backend;
+  private final String device;
+
+  public Attributions(TensorBackend backend, String device) {
+    this.backend = backend;
+    this.device = device;
+  }
+
+  /** The result of one batch: per example, per unit; and the target's value per example. */
+  public record Result(double[][] scores, double[] target) {}
+
+  /**
+   * Gradient x activation at {@code hook}, pooled over the chosen positions.
+   *
+   * @param weightByProbability multiply each example's scores by p(y) = exp(target), as CULNIG does
+   *     (the target must then be a log-probability)
+   */
+  public Result gradientTimesActivation(LanguageModel model, Batches.Batch batch, String hook, Target target,
+      Positions positions, Pooling pooling, boolean weightByProbability) {
+    try (NDManager scope = backend.newScope(device)) {
+      Forward f = model.forward(batch.tokens(), Hooks.none().record(hook).gradient(hook)
+          .target(forward -> target.apply(forward, batch).sum()), scope);
+      NDArray product = f.recorded(hook).mul(f.gradient(hook));
+      double[][] scores = rows(pooling.pool(product, positions.mask(batch), scope), batch.tokens().size());
+      double[] values = perSequence(model, batch, target, scope);
+      if (weightByProbability) {
+        for (int i = 0; i < scores.length; i++) {
+          double p = Math.exp(values[i]);
+          for (int u = 0; u < scores[i].length; u++) {
+            scores[i][u] *= p;
+          }
+        }
+      }
+      return new Result(scores, values);
+    }
+  }
+
+  /**
+   * Integrated gradients of the units of {@code hook} at the chosen positions: the value there is
+   * moved from {@code baseline} (zero when null) to its actual value in {@code steps} steps, and
+   * {@code (x - baseline) * mean of the gradients at the midpoints} is summed over the chosen
+   * positions. Completeness: the scores of an example add up to target(x) - target(baseline), up
+   * to the Riemann sum's error.
+   *
+   * @param baseline one value per unit, or null for zero
+   */
+  public Result integratedGradients(LanguageModel model, Batches.Batch batch, String hook, Target target,
+      Positions positions, int steps, float[] baseline) {
+    if (steps < 1) {
+      throw new NeuriteException("Integrated gradients need at least 1 step; " + steps + " were asked for.");
+    }
+    int b = batch.tokens().size();
+    float[] mask = positions.mask(batch);
+    try (NDManager scope = backend.newScope(device)) {
+      NDArray actual = model.forward(batch.tokens(), Hooks.none().record(hook), scope).recorded(hook);
+      NDArray start = baseline == null ? actual.zerosLike()
+          : actual.zerosLike().add(scope.create(baseline).toType(actual.getDataType(), false));
+      NDArray chosen = scope.create(mask, new ai.djl.ndarray.types.Shape(b, batch.tokens().length(), 1))
+          .toType(actual.getDataType(), false);
+      NDArray sum = actual.zerosLike();
+      NDArray unchosen = chosen.neg().add(1);
+      for (int k = 0; k < steps; k++) {
+        double alpha = (k + 0.5) / steps;
+        try (NDManager step = scope.newSubManager()) {
+          NDArray moved = start.add(actual.sub(start).mul(alpha)).mul(chosen);
+          moved.attach(step);
+          Forward f = model.forward(batch.tokens(), Hooks.none().replace(hook,
+              (name, value, tokens) -> moved.add(value.mul(unchosen)))
+              .gradient(hook).target(forward -> target.apply(forward, batch).sum()), step);
+          NDArray gradient = f.gradient(hook);
+          sum.addi(gradient);
+        }
+      }
+      NDArray attribution = actual.sub(start).mul(sum.div(steps)).mul(chosen).sum(new int[] {1});
+      double[][] scores = rows(attribution, b);
+      return new Result(scores, perSequence(model, batch, target, scope));
+    }
+  }
+
+  /**
+   * Attribution patching: {@code grad(corrupt) . (clean - corrupt)} at the chosen positions, summed;
+   * a first-order estimate of how much patching each unit from the clean into the corrupted input
+   * moves the target. The two batches must have the same shape (pad them to one length).
+   */
+  public Result attributionPatching(LanguageModel model, Batches.Batch clean, Batches.Batch corrupt, String hook,
+      Target target, Positions positions) {
+    if (clean.tokens().size() != corrupt.tokens().size() || clean.tokens().length() != corrupt.tokens().length()) {
+      throw new NeuriteException("Attribution patching needs clean and corrupted batches of the same shape; got "
+          + clean.tokens().size() + "x" + clean.tokens().length() + " and " + corrupt.tokens().size() + "x"
+          + corrupt.tokens().length() + ". Pair prompts of the same token length.");
+    }
+    try (NDManager scope = backend.newScope(device)) {
+      NDArray cleanValues = model.forward(clean.tokens(), Hooks.none().record(hook), scope).recorded(hook);
+      Forward f = model.forward(corrupt.tokens(), Hooks.none().record(hook).gradient(hook)
+          .target(forward -> target.apply(forward, corrupt).sum()), scope);
+      NDArray delta = cleanValues.sub(f.recorded(hook)).mul(f.gradient(hook));
+      NDArray chosen = scope.create(positions.mask(corrupt),
+          new ai.djl.ndarray.types.Shape(corrupt.tokens().size(), corrupt.tokens().length(), 1))
+          .toType(delta.getDataType(), false);
+      return new Result(rows(delta.mul(chosen).sum(new int[] {1}), corrupt.tokens().size()),
+          perSequence(model, corrupt, target, scope));
+    }
+  }
+
+  /** The target's value per sequence, without gradients. */
+  public double[] perSequence(LanguageModel model, Batches.Batch batch, Target target, NDManager scope) {
+    try (NDManager work = scope.newSubManager()) {
+      return Target.values(target.apply(model.forward(batch.tokens(), Hooks.none(), work), batch));
+    }
+  }
+
+  private static double[][] rows(NDArray pooled, int batch) {
+    double[] flat = pooled.toType(DataType.FLOAT64, false).toDoubleArray();
+    int units = flat.length / batch;
+    double[][] out = new double[batch][units];
+    for (int i = 0; i < batch; i++) {
+      System.arraycopy(flat, i * units, out[i], 0, units);
+    }
+    return out;
+  }
+}

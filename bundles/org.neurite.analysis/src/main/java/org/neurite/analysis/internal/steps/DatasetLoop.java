@@ -1,0 +1,61 @@
+package org.neurite.analysis.internal.steps;
+
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.neurite.analysis.batch.Batches;
+import org.neurite.analysis.batch.Tokenization;
+import org.neurite.api.context.Progress;
+import org.neurite.api.context.StepContext;
+import org.neurite.api.data.Dataset;
+import org.neurite.api.data.Example;
+import org.neurite.api.model.LanguageModel;
+import org.neurite.api.model.TokenBatch;
+import org.neurite.api.step.ParamSpec;
+import org.neurite.api.step.ParamType;
+import org.neurite.api.step.StepSpec;
+
+/**
+ * The one loop over a dataset that analysis steps share: tokenize for the model, batch with padding,
+ * report progress, stop when the run is cancelled. A step only says what to do with each batch.
+ */
+final class DatasetLoop {
+  static final ParamSpec GROUP_FIELD = ParamSpec.optional("group_by", ParamType.STRING, "\"group\"",
+      "which field names an example's group: group (the dataset's group field), label, or a kept label field");
+  static final ParamSpec BATCH_SIZE = ParamSpec.optional("batch_size", ParamType.INTEGER, "16", "examples per forward pass");
+  static final ParamSpec MAX_TOKENS = ParamSpec.optional("max_tokens", ParamType.INTEGER, "128",
+      "the most tokens of an example that are read (the rest is cut off)");
+
+  private DatasetLoop() {}
+
+  static StepSpec.Builder params(StepSpec.Builder spec) {
+    return spec.param(GROUP_FIELD).param(BATCH_SIZE).param(MAX_TOKENS);
+  }
+
+  /**
+   * Runs {@code each} on every batch of the dataset, as the model reads it.
+   *
+   * @return false if the run was cancelled before the end
+   */
+  static boolean run(StepContext context, LanguageModel model, Dataset dataset, String label, Consumer<Batches.Batch> each) {
+    int size = (int) Steps.positive(context, "batch_size");
+    int maxTokens = (int) Steps.positive(context, "max_tokens");
+    String groupField = context.param("group_by", String.class);
+    long total;
+    try (Stream<Example> examples = dataset.examples()) {
+      total = examples.count();
+    }
+    TokenBatch.Padding padding = model.spec().causal() ? TokenBatch.Padding.LEFT : TokenBatch.Padding.RIGHT;
+    try (Stream<Example> examples = dataset.examples(); Progress progress = context.progress(label, total)) {
+      Batches batches = new Batches(examples, new Tokenization(model, maxTokens), groupField, size, padding);
+      while (batches.hasNext()) {
+        if (context.cancelled()) {
+          return false;
+        }
+        Batches.Batch batch = batches.next();
+        each.accept(batch);
+        progress.advance(batch.examples().size());
+      }
+    }
+    return true;
+  }
+}
