@@ -24,7 +24,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS = os.path.join(HERE, "models")
-NOW = datetime.datetime(2025, 3, 7, 9, 5, 3)
+NOW = datetime.datetime(2025, 3, 7, 9, 5, 3, 250000)
 SPECIAL_TOKENS = ["bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token"]
 
 
@@ -114,9 +114,31 @@ FAMILIES = {
            "tools", "extra-variables", "empty"],
     "inst": ["user-only", "system-and-user", "multi-turn", "multi-turn-no-system", "ends-with-assistant", "unicode",
              "whitespace", "empty", "user-twice"],
+    "features": ["user-only", "multi-turn", "unicode", "whitespace", "reasoning", "empty"],
     "turn": ["user-only", "system-and-user", "multi-turn", "multi-turn-no-system", "ends-with-assistant", "unicode",
              "whitespace", "reasoning", "tool-role", "system-late", "user-twice"],
 }
+
+
+STRFTIME_FORMATS = ["%d %b %Y", "%A, %-d %B, %H:%M:%S", "%Y-%m-%d %H:%M", "%a %e %b %y", "%I:%M %p", "%j %U %W %w %u",
+                    "%c", "%x %X", "%D %T %R %F", "%G-W%V-%u", "%^a %^B", "%_d|%-m|%0e", "%% %z%Z %f", "%C %g %h %k %l"]
+
+JSON_VALUES = [None, True, False, 0, -7, 12345678901234, 0.5, 1.0, -0.0, 1e-05, 1e16, 123456789.125, 0.1 + 0.2, 1e300,
+               "", "plain", "quote \" backslash \\ slash /", "\n\r\t\b\f\x00\x1f\x7f", "é — 東京 🌍 \u2028", [], {},
+               [1, [2, [3, []]], {}], {"b": 1, "a": [True, None], "é": {"x": "y"}, "": 0}]
+JSON_OPTIONS = [{}, {"indent": 2}, {"indent": 0}, {"indent": "\t"}, {"sort_keys": True}, {"separators": [",", ":"]},
+                {"indent": 1, "separators": [", ", " = "], "sort_keys": True}]
+
+
+def reference_functions(env):
+    """strftime_now and tojson on their own, rendered through the template environment."""
+    formats = {f: env.from_string("{{ strftime_now(f) }}").render(f=f) for f in STRFTIME_FORMATS}
+    dumps = []
+    for options in JSON_OPTIONS:
+        for value in JSON_VALUES:
+            dumps.append({"value": value, "options": options,
+                          "expected": env.from_string("{{ value | tojson(**options) }}").render(value=value, options=options)})
+    return formats, dumps
 
 
 def main():
@@ -139,12 +161,14 @@ def main():
                 except jinja2.exceptions.TemplateError as error:
                     case["error"] = str(error)
                 cases.append(case)
+    formats, dumps = reference_functions(env)
     out = {"generator": "render_expected.py", "jinja2": jinja2.__version__, "python": sys.version.split()[0],
-           "now": NOW.isoformat(), "cases": cases}
+           "now": NOW.isoformat(), "cases": cases, "strftime": formats, "tojson": dumps}
     with open(os.path.join(HERE, "expected.json"), "w", encoding="utf-8") as f:
         json.dump(out, f, ensure_ascii=False, indent=1)
         f.write("\n")
-    print(f"{len(cases)} cases, {sum('error' in c for c in cases)} of them errors, written to expected.json")
+    print(f"{len(cases)} cases, {sum('error' in c for c in cases)} of them errors, {len(formats)} strftime formats,"
+          f" {len(dumps)} tojson values, written to expected.json")
 
 
 if __name__ == "__main__":

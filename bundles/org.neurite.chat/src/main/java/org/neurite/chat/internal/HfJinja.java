@@ -8,12 +8,16 @@ import com.hubspot.jinjava.interpret.RenderResult;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Map;
 import jinjava.javax.el.CompositeELResolver;
 
 /**
- * jinjava set up as Hugging Face sets up jinja2 for chat templates: trim_blocks, lstrip_blocks, no
- * kept trailing newline, Python's str methods, HF's tojson, raise_exception and strftime_now.
+ * jinjava set up as Hugging Face sets up jinja2 for chat templates: trim_blocks (jinjava's own),
+ * lstrip_blocks and the dropped trailing newline (done on the source by {@link JinjaSource}),
+ * Python's str methods and indexing, jinja2's printing of values, HF's tojson, raise_exception and
+ * strftime_now, jinja2's trim and title.
  */
 final class HfJinja {
   private final Jinjava jinjava;
@@ -28,7 +32,7 @@ final class HfJinja {
     resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
     JinjavaConfig config = JinjavaConfig.newBuilder()
         .withTrimBlocks(true)
-        .withLstripBlocks(true)
+        .withLstripBlocks(false)
         .withKeepTrailingNewline(true)
         .withElResolver(resolver)
         .withExecutionMode(new PythonExecutionMode())
@@ -48,6 +52,9 @@ final class HfJinja {
     Jinjava jinjava = new Jinjava(config);
     jinjava.registerFilter(new ToJsonFilter());
     jinjava.registerFilter(new TrimFilter());
+    jinjava.registerFilter(new TitleFilter());
+    jinjava.registerFilter(new LengthFilter("length"));
+    jinjava.registerFilter(new LengthFilter("count"));
     jinjava.registerFunction(function("raise_exception", "raiseException"));
     jinjava.registerFunction(function("strftime_now", "strftimeNow"));
     return new HfJinja(jinjava);
@@ -60,6 +67,12 @@ final class HfJinja {
   RenderResult render(String template, Map<String, Object> variables, Clock clock) {
     Map<String, Object> bindings = new HashMap<>(variables);
     bindings.put(TemplateFunctions.CLOCK, clock);
-    return jinjava.renderForResult(JinjaSource.normalize(template), bindings);
+    Set<String> none = new HashSet<>();
+    variables.forEach((name, value) -> {
+      if (value == null) {
+        none.add(name);
+      }
+    });
+    return jinjava.renderForResult(JinjaSource.prepare(template, none), bindings);
   }
 }
