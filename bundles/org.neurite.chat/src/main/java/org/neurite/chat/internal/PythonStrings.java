@@ -74,7 +74,7 @@ final class PythonStrings {
           break;
         }
         if (maxSplit >= 0 && parts.size() == maxSplit) {
-          parts.add(strip(s.substring(i), null, false, true));
+          parts.add(s.substring(i));
           return parts;
         }
         int start = i;
