@@ -3,13 +3,15 @@
 what came out to expected.json beside this script. Neurite's ChatTemplateConformanceTest renders the
 same conversations in Java and must produce every string byte for byte (and every error message).
 
-The environment is rebuilt here exactly as transformers' chat_template_utils builds it:
-ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, loopcontrols), tojson replaced
-by json.dumps(ensure_ascii=False, indent, separators, sort_keys=False), raise_exception raising a
-TemplateError, strftime_now; render(messages=..., tools=None, documents=None,
-add_generation_prompt=..., **special_tokens_map, **kwargs), where the tests pass tools as a
-keyword (as apply_chat_template(tools=...) does) and other template variables as kwargs. The only departure: "now" is
-fixed, so that strftime_now gives the same text on every run (the Java test fixes its clock to it).
+The environment is rebuilt here as transformers' chat_template_utils builds it:
+ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True) with the loopcontrols extension
+and {% generation %} (transformers' AssistantTracker, reduced to rendering its body); tojson replaced
+by json.dumps(ensure_ascii=False, indent, separators, sort_keys=False); raise_exception raising a
+TemplateError; strftime_now; render(messages=..., tools=None, documents=None,
+add_generation_prompt=..., **special_tokens_map, **kwargs), the tests passing tools as a keyword (as
+apply_chat_template(tools=...) does) and other template variables as kwargs. The only departure:
+"now" is fixed, so that strftime_now gives the same text on every run (the Java tests fix their
+clock to it).
 
 Run with Debian's python3-jinja2 (apt-get install python3-jinja2): /usr/bin/python3 render_expected.py
 """
@@ -19,13 +21,27 @@ import os
 import sys
 
 import jinja2
-from jinja2.ext import loopcontrols
+from jinja2 import nodes
+from jinja2.ext import Extension, loopcontrols
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS = os.path.join(HERE, "models")
 NOW = datetime.datetime(2025, 3, 7, 9, 5, 3, 250000)
 SPECIAL_TOKENS = ["bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token"]
+
+
+class Generation(Extension):
+    """transformers' AssistantTracker as far as rendering goes: {% generation %} renders its body."""
+    tags = {"generation"}
+
+    def parse(self, parser):
+        lineno = next(parser.stream).lineno
+        body = parser.parse_statements(["name:endgeneration"], drop_needle=True)
+        return nodes.CallBlock(self.call_method("_body"), [], [], body).set_lineno(lineno)
+
+    def _body(self, caller):
+        return caller()
 
 
 def environment():
@@ -38,7 +54,7 @@ def environment():
     def strftime_now(format):
         return NOW.strftime(format)
 
-    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[loopcontrols])
+    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True, extensions=[Generation, loopcontrols])
     env.filters["tojson"] = tojson
     env.globals["raise_exception"] = raise_exception
     env.globals["strftime_now"] = strftime_now

@@ -50,6 +50,7 @@ final class HfJinja {
             .build())
         .build();
     Jinjava jinjava = new Jinjava(config);
+    jinjava.registerTag(new GenerationTag());
     jinjava.registerFilter(new ToJsonFilter());
     jinjava.registerFilter(new TrimFilter());
     jinjava.registerFilter(new TitleFilter());
