@@ -173,6 +173,17 @@ class ChatTemplatesTest {
   }
 
   @Test
+  void aLoopFilterIsRefusedRatherThanMisread() throws IOException {
+    write("chat_template.jinja", "{{ bos_token }}\n{% for m in messages if m.role == 'user' %}{{ m.content }}{% endfor %}");
+    assertEquals("Model folder " + folder + ": the chat template in chat_template.jinja cannot be rendered: line 2: loop filters"
+        + " ({% for x in xs if ... %}) are not supported; filter with selectattr/rejectattr, or put an {% if %} inside the loop"
+        + " (see docs/generation.md, Chat templates, for what Neurite supports)",
+        assertThrows(NeuriteException.class, () -> ChatTemplates.require(folder).render(HELLO, false)).getMessage());
+    write("chat_template.jinja", "{% for m in (messages if messages else []) %}{{ m.content }}{% endfor %}");
+    assertEquals("Hello", ChatTemplates.require(folder).render(HELLO, false));
+  }
+
+  @Test
   void theClockOfStrftimeNowCanBeFixed() throws IOException {
     write("chat_template.jinja", "{{ strftime_now('%Y-%m-%d %H:%M') }}");
     Clock clock = Clock.fixed(Instant.parse("2024-12-31T23:59:00Z"), ZoneOffset.UTC);

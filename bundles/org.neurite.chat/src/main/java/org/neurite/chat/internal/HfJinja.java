@@ -27,6 +27,10 @@ final class HfJinja {
   }
 
   static HfJinja create() {
+    return OwnClassLoader.call(HfJinja::configured);
+  }
+
+  private static HfJinja configured() {
     CompositeELResolver resolver = new CompositeELResolver();
     resolver.add(new PythonMethodsResolver());
     resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
@@ -74,6 +78,7 @@ final class HfJinja {
         none.add(name);
       }
     });
-    return jinjava.renderForResult(JinjaSource.prepare(template, none), bindings);
+    String source = JinjaSource.prepare(template, none);
+    return OwnClassLoader.call(() -> jinjava.renderForResult(source, bindings));
   }
 }

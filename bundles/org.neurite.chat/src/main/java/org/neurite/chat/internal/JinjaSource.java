@@ -21,11 +21,14 @@ import java.util.regex.Pattern;
  *       None (such as {@code tools}) become {@code true} and {@code false}: jinja2 tells a None from
  *       a missing variable, jinjava does not.</li>
  * </ul>
+ * A loop filter ({@code {% for x in xs if cond %}}), which jinjava would misread, is refused.
  * Line numbers stay those of the original, except after a {@code +%}}.
  */
 final class JinjaSource {
   private static final Pattern REVERSED = Pattern.compile("\\[\\s*:\\s*:\\s*-\\s*1\\s*\\]");
   private static final Pattern RAW = Pattern.compile("\\{%[-+]?\\s*raw\\s*[-+]?%\\}");
+  private static final Pattern LOOP_FILTER = Pattern.compile("\\{%[-+]?\\s*for\\s.+\\sin\\s.+\\sif\\s.*%\\}", Pattern.DOTALL);
+  private static final Pattern CONDITIONAL = Pattern.compile("\\selse\\s");
   private static final Pattern END_RAW = Pattern.compile("\\{%[-+]?\\s*endraw\\s*[-+]?%\\}");
 
   private final String source;
@@ -97,6 +100,9 @@ final class JinjaSource {
       tag = tag.substring(0, tag.length() - 3) + "%}";
       keepNewline = true;
     }
+    if (kind == '%') {
+      refuseLoopFilter(tag, start);
+    }
     out.append(kind == '#' ? tag : expressions(tag));
     lineStart = -1;
     int next = end;
@@ -110,6 +116,42 @@ final class JinjaSource {
       next = bodyEnd;
     }
     return next;
+  }
+
+  /**
+   * {@code {% for x in xs if cond %}}: jinjava would read {@code xs if cond} as a conditional
+   * expression and loop over the wrong thing, so such a template is refused rather than misread.
+   */
+  private void refuseLoopFilter(String tag, int start) {
+    String code = codeOnly(tag);
+    if (LOOP_FILTER.matcher(code).matches() && !CONDITIONAL.matcher(code).find()) {
+      long line = source.substring(0, start).chars().filter(c -> c == '\n').count() + 1;
+      throw new IllegalArgumentException("line " + line + ": loop filters ({% for x in xs if ... %}) are not supported;"
+          + " filter with selectattr/rejectattr, or put an {% if %} inside the loop");
+    }
+  }
+
+  /** The tag with its string literals emptied, so that nothing inside them matches. */
+  private static String codeOnly(String tag) {
+    StringBuilder code = new StringBuilder();
+    char quote = 0;
+    for (int i = 0; i < tag.length(); i++) {
+      char c = tag.charAt(i);
+      if (quote != 0) {
+        if (c == '\\') {
+          i++;
+        } else if (c == quote) {
+          quote = 0;
+          code.append(c);
+        }
+      } else {
+        if (c == '\'' || c == '"') {
+          quote = c;
+        }
+        code.append(c);
+      }
+    }
+    return code.toString();
   }
 
   /** lstrip_blocks: drops the spaces and tabs before the tag when they are all its line holds. */
