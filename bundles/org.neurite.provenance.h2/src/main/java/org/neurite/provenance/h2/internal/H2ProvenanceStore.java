@@ -83,7 +83,7 @@ public final class H2ProvenanceStore implements ProvenanceStore {
    * use throws that reason: the service starts anyway, the launcher asks it first and prints the
    * one sentence, and no component fails half-way with the reason buried in the log.
    */
-  private static Database openOrUnavailable(ProvenanceConfig config, String password, String workspace) {
+  static Database openOrUnavailable(ProvenanceConfig config, String password, String workspace) {
     try {
       Database db = Connections.open(config, password, workspace);
       try {

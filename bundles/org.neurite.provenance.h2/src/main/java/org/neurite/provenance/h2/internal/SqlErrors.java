@@ -39,6 +39,6 @@ final class SqlErrors {
     if (sql >= 0) {
       message = message.substring(0, sql);
     }
-    return message.replaceAll("\\s*\\[\\d+-\\d+]$", "").strip();
+    return message.replaceAll("\\s*\\[[\\d./-]+]$", "").strip();
   }
 }
