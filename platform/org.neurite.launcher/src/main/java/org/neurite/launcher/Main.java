@@ -53,7 +53,8 @@ public final class Main {
       return status;
     } catch (LaunchException e) {
       err.println("neurite: " + e.getMessage());
-      LOG.log(Level.ERROR, "Neurite could not start", e);
+      // the terminal has the message; the log keeps the cause
+      LOG.log(Level.INFO, "Neurite could not start: " + e.getMessage(), e);
       return 2;
     } catch (Exception | LinkageError e) {
       err.println("neurite: could not start: " + e);

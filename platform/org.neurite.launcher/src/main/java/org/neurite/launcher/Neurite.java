@@ -30,6 +30,8 @@ public final class Neurite implements AutoCloseable {
    * @param home the distribution (holds conf/, bundles/, workspace-template/)
    * @param workspace the workspace, created from the template when missing
    * @param out where commands print (and where results are not printed: {@link #execute} returns them)
+   * @throws RuntimeException with a message for the user when Neurite cannot start, e.g. when the
+   *     provenance database cannot be used (the message says why and what to do)
    */
   public static Neurite start(Path home, Path workspace, OutputStream out, OutputStream err) throws Exception {
     Path absoluteHome = home.toAbsolutePath().normalize();
@@ -37,8 +39,10 @@ public final class Neurite implements AutoCloseable {
     Workspace.prepare(absoluteWorkspace, absoluteHome.resolve("workspace-template"));
     Map<String, String> properties = Configuration.load(absoluteHome, absoluteWorkspace, Main.version());
     engineEnvironment(properties);
+    H2Binding.loopbackUnlessSet();
     FrameworkBoot boot = FrameworkBoot.start(properties, absoluteHome, absoluteWorkspace);
     try {
+      ProvenanceCheck.require(boot.context(), 10_000);
       return new Neurite(boot, GogoSession.open(boot.context(), InputStream.nullInputStream(), out, err, 10_000));
     } catch (Exception | Error e) {
       boot.stop();

@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
  * A workspace: conf/, workflows/, datasets/, models/, plugins/ (hot-deployed bundles), runs/
- * (artifacts), db/ (the embedded provenance database), plus logs/ and cache/ that Neurite manages.
+ * (artifacts), db/ (the embedded provenance database, owner-only), plus logs/ and cache/ that Neurite manages.
  * A new workspace starts as a copy of the distribution's workspace-template; files already present
  * are never overwritten, so a user's edits survive upgrades.
  */
@@ -30,9 +32,21 @@ final class Workspace {
       for (String folder : FOLDERS) {
         Files.createDirectories(workspace.resolve(folder));
       }
+      ownerOnly(workspace.resolve("db"));
     } catch (IOException e) {
       throw new LaunchException("Cannot create the workspace " + workspace + ": " + e.getMessage()
           + ". Choose a writable folder with --workspace DIR or NEURITE_WORKSPACE.", e);
+    }
+  }
+
+  /**
+   * db/ holds the provenance database, its lock file (with the key of the database's TCP server)
+   * and its passwords: readable by the workspace's owner only, set explicitly, whatever the umask.
+   */
+  static void ownerOnly(Path folder) throws IOException {
+    PosixFileAttributeView view = Files.getFileAttributeView(folder, PosixFileAttributeView.class);
+    if (view != null) {
+      view.setPermissions(PosixFilePermissions.fromString("rwx------"));
     }
   }
 

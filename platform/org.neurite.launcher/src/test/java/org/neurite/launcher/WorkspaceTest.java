@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +36,18 @@ class WorkspaceTest {
     Files.writeString(workspace.resolve("conf/a.cfg"), "edited");
     Workspace.prepare(workspace, template);
     assertEquals("edited", Files.readString(workspace.resolve("conf/a.cfg")));
+  }
+
+  @Test
+  void theDatabaseFolderIsTheOwnersOnlyInNewAndExistingWorkspaces() throws Exception {
+    Path fresh = dir.resolve("fresh");
+    Workspace.prepare(fresh, dir.resolve("no-template"));
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh.resolve("db"))));
+    Path old = dir.resolve("old");
+    Files.createDirectories(old.resolve("db"));
+    Files.setPosixFilePermissions(old.resolve("db"), PosixFilePermissions.fromString("rwxr-xr-x"));
+    Workspace.prepare(old, dir.resolve("no-template"));
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(old.resolve("db"))));
   }
 
   @Test

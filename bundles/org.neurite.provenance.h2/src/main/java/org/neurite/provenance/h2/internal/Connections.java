@@ -1,6 +1,7 @@
 package org.neurite.provenance.h2.internal;
 
 import java.nio.file.Path;
+import java.sql.SQLException;
 import org.neurite.api.NeuriteException;
 
 /** Turns the configuration into an open {@link Database}. */
@@ -10,28 +11,23 @@ final class Connections {
   /** Where the embedded database lives inside a workspace (H2 adds {@code .mv.db}). */
   static final String EMBEDDED_NAME = "db/neurite";
 
-  private static final String CONFIG_HINT = "Check url, user and .password in "
-      + "<workspace>/conf/org.neurite.provenance.cfg (configuration " + H2ProvenanceStore.PID
-      + "); for a lab server, check that it is running and reachable (docs/provenance.md).";
+  static final String CONFIG_FILE = "<workspace>/conf/org.neurite.provenance.cfg";
+
+  private static final String CONFIG_HINT = "Check url, user and .password in " + CONFIG_FILE
+      + " (configuration " + H2ProvenanceStore.PID + "); for a lab server, check that it is "
+      + "running and reachable (docs/provenance.md).";
 
   /**
    * Opens the configured database: the lab server when {@code url} is set, otherwise the
-   * workspace's embedded file, shared with other processes of the same workspace through H2's
-   * automatic mixed mode.
+   * workspace's embedded file (see {@link EmbeddedDatabase}).
    *
-   * @param password the configured password
+   * @param password the configured password of {@code user}
    * @param workspace the framework property {@code neurite.workspace}, or null when not set
    */
   static Database open(ProvenanceConfig config, String password, String workspace) {
     String url = config.url() == null ? "" : config.url().trim();
     if (!url.isEmpty()) {
-      if (!url.startsWith("jdbc:h2:")) {
-        throw new NeuriteException("The provenance url '" + url + "' in configuration "
-            + H2ProvenanceStore.PID + " is not an H2 JDBC URL; write url=jdbc:h2:tcp://host:9092/neurite "
-            + "in <workspace>/conf/org.neurite.provenance.cfg, or remove the line to use the "
-            + "workspace's own database.");
-      }
-      return new Database(url, config.user(), password, config.max_connections(), CONFIG_HINT);
+      return lab(url, config, password);
     }
     if (workspace == null || workspace.isBlank()) {
       throw new NeuriteException("The provenance store needs the framework property "
@@ -39,24 +35,76 @@ final class Connections {
           + "configuration " + H2ProvenanceStore.PID + "; start Neurite with its launcher, which "
           + "sets the workspace.");
     }
-    String user = config.user() == null || config.user().isBlank() ? "sa" : config.user();
-    return new Database(embeddedUrl(Path.of(workspace)), user, password,
-        config.max_connections(), CONFIG_HINT);
+    return EmbeddedDatabase.open(Path.of(workspace), config.max_connections());
   }
 
   /**
-   * The URL of a workspace's embedded database. {@code AUTO_SERVER=TRUE}: the first process to
-   * open the file serves it to the others (a console and a {@code ./neurite run} side by side);
-   * when that process exits another takes over.
+   * A lab server: the schema is created or upgraded first when an admin account is configured
+   * (on a connection closed right after), then the store connects as {@code user}, which must not
+   * be an administrator of the database.
    */
+  private static Database lab(String url, ProvenanceConfig config, String password) {
+    if (!url.startsWith("jdbc:h2:")) {
+      throw new NeuriteException("The provenance url '" + url + "' in configuration "
+          + H2ProvenanceStore.PID + " is not an H2 JDBC URL; write url=jdbc:h2:tcp://host:9092/neurite "
+          + "in " + CONFIG_FILE + ", or remove the line to use the workspace's own database.");
+    }
+    String user = config.user() == null ? "" : config.user().trim();
+    if (user.isEmpty()) {
+      throw new NeuriteException("Configuration " + H2ProvenanceStore.PID + " names the lab database "
+          + url + " but no user; write user=... and .password=... (an account with role "
+          + "NEURITE_WRITER, docs/security.md) in " + CONFIG_FILE + ".");
+    }
+    LabServer.requireAnswer(url, CONFIG_FILE);
+    String adminUser = config.admin_user() == null ? "" : config.admin_user().trim();
+    if (!adminUser.isEmpty()) {
+      try (Database admin = Database.connect(url, adminUser, config._admin_password(), 2)) {
+        Migrations.shipped().apply(admin);
+      } catch (SQLException e) {
+        throw OpenFailure.lab(url, adminUser, e, "Check admin.user and .admin.password in " + CONFIG_FILE + ".");
+      }
+    }
+    Database db;
+    try {
+      db = Database.connect(url, user, password, config.max_connections());
+    } catch (SQLException e) {
+      throw OpenFailure.lab(url, user, e, CONFIG_HINT);
+    }
+    if (isAdmin(db)) {
+      db.close();
+      throw new NeuriteException("Configuration " + H2ProvenanceStore.PID + " connects to " + url
+          + " as " + user + ", an administrator of that database, who could run Java code inside "
+          + "every Neurite connected to it; connect as a user with role NEURITE_WRITER and give the "
+          + "admin account only as admin.user and .admin.password, for schema upgrades "
+          + "(docs/security.md).");
+    }
+    return db;
+  }
+
+  /** Whether the connected user is an administrator (may create aliases, i.e. run Java code). */
+  static boolean isAdmin(Database db) {
+    return db.transaction("checking the user's rights", c -> Rows.list(c,
+        "SELECT IS_ADMIN FROM INFORMATION_SCHEMA.USERS WHERE USER_NAME = CURRENT_USER",
+        rs -> rs.getBoolean(1)).stream().anyMatch(Boolean::booleanValue));
+  }
+
+  /** The shared URL of a workspace's embedded database (see {@link #embeddedUrl(Path, boolean)}). */
   static String embeddedUrl(Path workspace) {
+    return embeddedUrl(workspace, true);
+  }
+
+  /**
+   * The URL of a workspace's embedded database. Shared ({@code AUTO_SERVER=TRUE}): the first
+   * process to open the file serves it to the others (a console and a {@code ./neurite run} side by
+   * side) on loopback; when that process exits another takes over. Not shared: this process alone.
+   */
+  static String embeddedUrl(Path workspace, boolean shared) {
     String file = workspace.toAbsolutePath().normalize().resolve(EMBEDDED_NAME).toString()
         .replace('\\', '/');
     if (file.contains(";")) {
       throw new NeuriteException("The workspace path " + workspace + " contains ';', which H2 "
           + "cannot take in a database URL; move or rename the workspace folder.");
     }
-    // WRITE_DELAY=0: a commit reaches the file at once, so a run killed with -9 keeps what was recorded
-    return "jdbc:h2:file:" + file + ";AUTO_SERVER=TRUE;WRITE_DELAY=0";
+    return "jdbc:h2:file:" + file + (shared ? ";AUTO_SERVER=TRUE" : "");
   }
 }

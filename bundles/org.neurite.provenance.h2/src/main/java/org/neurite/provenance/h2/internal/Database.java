@@ -12,6 +12,10 @@ import org.neurite.api.NeuriteException;
  * A pool of connections to one H2 database and short transactions on it. A transaction that
  * loses a lock race (lock timeout, deadlock, concurrent update) was rolled back by H2 and is run
  * again after a short randomized pause, a bounded number of times.
+ *
+ * <p>A database that could not be opened for a reason the user can fix is {@link #unavailable}:
+ * every transaction throws that reason, so the store's service still starts and whoever uses it
+ * (the launcher first) reports one clear message instead of a failed component.
  */
 final class Database implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(Database.class.getName());
@@ -33,7 +37,14 @@ final class Database implements AutoCloseable {
 
   private final String url;
   private final JdbcConnectionPool pool;
+  private final NeuriteException unavailable;
   private final AtomicLong retries = new AtomicLong();
+
+  private Database(String url, JdbcConnectionPool pool, NeuriteException unavailable) {
+    this.url = url;
+    this.pool = pool;
+    this.unavailable = unavailable;
+  }
 
   /**
    * Opens a pool and checks that a connection can be made.
@@ -41,17 +52,51 @@ final class Database implements AutoCloseable {
    * @throws NeuriteException if the database cannot be reached or refuses the credentials
    */
   Database(String url, String user, String password, int maxConnections, String configHint) {
-    this.url = url;
-    this.pool = JdbcConnectionPool.create(url, user, password);
+    this(url, probedPool(url, user, password, maxConnections, configHint), null);
+  }
+
+  /**
+   * Opens a pool and checks that a connection can be made.
+   *
+   * @throws SQLException H2's reason when the database cannot be opened
+   */
+  static Database connect(String url, String user, String password, int maxConnections)
+      throws SQLException {
+    return new Database(url, pool(url, user, password, maxConnections), null);
+  }
+
+  /** A database that could not be opened: every transaction throws {@code reason}. */
+  static Database unavailable(String url, NeuriteException reason) {
+    return new Database(url, null, reason);
+  }
+
+  /** False for an {@link #unavailable} database. */
+  boolean available() {
+    return unavailable == null;
+  }
+
+  private static JdbcConnectionPool probedPool(String url, String user, String password,
+      int maxConnections, String configHint) {
+    try {
+      return pool(url, user, password, maxConnections);
+    } catch (SQLException e) {
+      throw new NeuriteException("Cannot open the provenance database " + url + " as user '" + user
+          + "': " + e.getMessage() + ". " + configHint, e);
+    }
+  }
+
+  private static JdbcConnectionPool pool(String url, String user, String password, int maxConnections)
+      throws SQLException {
+    JdbcConnectionPool pool = JdbcConnectionPool.create(url, user, password);
     pool.setMaxConnections(maxConnections);
     try (Connection probe = pool.getConnection()) {
       if (!probe.isValid(5)) {
         throw new SQLException("the new connection did not answer within 5 s");
       }
-    } catch (SQLException e) {
+      return pool;
+    } catch (SQLException | RuntimeException e) {
       pool.dispose();
-      throw new NeuriteException("Cannot open the provenance database " + url + " as user '" + user
-          + "': " + e.getMessage() + ". " + configHint, e);
+      throw e;
     }
   }
 
@@ -62,6 +107,9 @@ final class Database implements AutoCloseable {
 
   /** Runs {@code work} in a transaction, committing on success, retrying lost lock races. */
   <T> T transaction(String what, Work<T> work) {
+    if (unavailable != null) {
+      throw new NeuriteException(unavailable.getMessage(), unavailable);
+    }
     for (int attempt = 1; ; attempt++) {
       try (Connection connection = pool.getConnection()) {
         connection.setAutoCommit(false);
@@ -124,6 +172,8 @@ final class Database implements AutoCloseable {
 
   @Override
   public void close() {
-    pool.dispose();
+    if (pool != null) {
+      pool.dispose();
+    }
   }
 }

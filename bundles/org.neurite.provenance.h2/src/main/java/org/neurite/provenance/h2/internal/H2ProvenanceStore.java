@@ -55,6 +55,8 @@ public final class H2ProvenanceStore implements ProvenanceStore {
 
   private static final System.Logger LOG = System.getLogger(H2ProvenanceStore.class.getName());
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+  private static final java.util.Set<RunStatus> RESUMABLE =
+      java.util.EnumSet.of(RunStatus.FAILED, RunStatus.CANCELLED, RunStatus.INTERRUPTED);
 
   private final Database db;
   private final Duration heartbeatInterval;
@@ -62,14 +64,39 @@ public final class H2ProvenanceStore implements ProvenanceStore {
 
   @Activate
   public H2ProvenanceStore(BundleContext context, ProvenanceConfig config, Map<String, Object> properties) {
-    this(Connections.open(config, password(config, properties), context.getProperty(WORKSPACE_PROPERTY)),
+    this(openOrUnavailable(config, password(config, properties), context.getProperty(WORKSPACE_PROPERTY)),
         Duration.ofSeconds(Math.max(1, config.heartbeat_seconds())));
+    if (!db.available()) {
+      return;
+    }
     // At start-up, before any command reads the record: runs whose process is gone are
     // interrupted, not running (a console command may read runs without the engine ever starting).
     List<Long> interrupted = markInterrupted();
     if (!interrupted.isEmpty()) {
       LOG.log(Level.WARNING, "Runs " + interrupted + " were interrupted (their process is gone); "
           + "continue one with `resume RUN`.");
+    }
+  }
+
+  /**
+   * The configured database, or, when it cannot be opened for a reason the user can fix (server
+   * down, corrupt file, wrong password, schema needing an admin), an unavailable one whose every
+   * use throws that reason: the service starts anyway, the launcher asks it first and prints the
+   * one sentence, and no component fails half-way with the reason buried in the log.
+   */
+  static Database openOrUnavailable(ProvenanceConfig config, String password, String workspace) {
+    try {
+      Database db = Connections.open(config, password, workspace);
+      try {
+        Migrations.shipped().apply(db);
+      } catch (RuntimeException e) {
+        db.close();
+        throw e;
+      }
+      return db;
+    } catch (NeuriteException e) {
+      LOG.log(Level.INFO, "The provenance database is unavailable: " + e.getMessage(), e);
+      return Database.unavailable(config.url(), e);
     }
   }
 
@@ -92,6 +119,9 @@ public final class H2ProvenanceStore implements ProvenanceStore {
     this.db = db;
     this.heartbeatInterval = heartbeatInterval;
     this.queries = new RunQueries(db);
+    if (!db.available()) {
+      return;
+    }
     try {
       List<Integer> applied = Migrations.shipped().apply(db);
       LOG.log(Level.INFO, "Provenance store on " + db.url()
@@ -107,8 +137,7 @@ public final class H2ProvenanceStore implements ProvenanceStore {
    * and for other modules' tests, which run the engine on the real store.
    */
   public static H2ProvenanceStore embedded(java.nio.file.Path workspace, Duration heartbeatInterval) {
-    return new H2ProvenanceStore(new Database(Connections.embeddedUrl(workspace), "sa", "", 4, "(embedded)"),
-        heartbeatInterval);
+    return new H2ProvenanceStore(EmbeddedDatabase.open(workspace, 4), heartbeatInterval);
   }
 
   @Deactivate
@@ -155,13 +184,12 @@ public final class H2ProvenanceStore implements ProvenanceStore {
       throw new IllegalArgumentException("finishRun needs a final status, not RUNNING");
     }
     db.transaction("recording the end of run " + runId, c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE runs SET status = ?, message = ?, "
-          + "ended_at = CURRENT_TIMESTAMP WHERE id = ? AND status = 'RUNNING'")) {
-        Rows.bind(ps, status.name(), message, runId);
-        if (ps.executeUpdate() == 0) {
-          throw new IllegalStateException("run " + runId + " cannot end as " + status + ": it is "
-              + runStatus(c, runId).map(Enum::name).orElse("not in the database"));
-        }
+      Optional<RunStates.Latest> latest = RunStates.latest(c, runId);
+      if (latest.isEmpty() || latest.get().status() != RunStatus.RUNNING
+          || !RunStates.append(c, latest.get(), latest.get().attempt(), status, message,
+              latest.get().process())) {
+        throw new IllegalStateException("run " + runId + " cannot end as " + status + ": it is "
+            + runStatus(c, runId).map(Enum::name).orElse("not in the database"));
       }
       return null;
     });
@@ -170,11 +198,11 @@ public final class H2ProvenanceStore implements ProvenanceStore {
   @Override
   public boolean heartbeat(long runId) {
     return db.transaction("heartbeat of run " + runId, c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE runs SET heartbeat_at = "
-          + "CURRENT_TIMESTAMP WHERE id = ? AND status = 'RUNNING'")) {
-        ps.setLong(1, runId);
-        return ps.executeUpdate() == 1;
+      if (RunStates.latest(c, runId).map(r -> r.status() != RunStatus.RUNNING).orElse(true)) {
+        return false;
       }
+      RunStates.beat(c, runId);
+      return true;
     });
   }
 
@@ -186,30 +214,31 @@ public final class H2ProvenanceStore implements ProvenanceStore {
   @Override
   public Run resumeRun(long runId, ProcessIdentity process) {
     return db.transaction("resuming run " + runId, c -> {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE runs SET status = 'RUNNING', "
-          + "ended_at = NULL, message = NULL, user_name = ?, host = ?, pid = ?, process_start = ?, "
-          + "heartbeat_at = CURRENT_TIMESTAMP, attempt = attempt + 1 "
-          + "WHERE id = ? AND status IN ('FAILED', 'CANCELLED', 'INTERRUPTED')")) {
-        ps.setString(1, process.user());
-        ps.setString(2, process.host());
-        ps.setLong(3, process.pid());
-        Rows.setInstant(ps, 4, process.processStart());
-        ps.setLong(5, runId);
-        if (ps.executeUpdate() == 0) {
-          Optional<RunStatus> status = runStatus(c, runId);
-          if (status.isEmpty()) {
-            throw new NeuriteException("There is no run " + runId + " in the provenance database "
-                + db.url() + "; `runs` lists the runs it holds.");
-          }
-          throw new NeuriteException("Run " + runId + " is " + status.get() + " and cannot be "
-              + "resumed: only a failed, cancelled or interrupted run can. "
-              + (status.get() == RunStatus.RUNNING
-                  ? "If its process is gone, start Neurite again so that it is marked interrupted."
-                  : "Start the workflow again with `run` to compute it anew."));
+      Optional<RunStates.Latest> latest = RunStates.latest(c, runId);
+      if (latest.isPresent() && RESUMABLE.contains(latest.get().status())) {
+        String me = RunStates.currentUser(c);
+        if (!latest.get().owner().equals(me)) {
+          throw new NeuriteException("Run " + runId + " was recorded by database user "
+              + latest.get().owner() + ", so only " + latest.get().owner() + " can resume it (each "
+              + "user's records are their own, docs/security.md); start the workflow again with "
+              + "`run` to compute it as " + me + ".");
+        }
+        if (RunStates.append(c, latest.get(), latest.get().attempt() + 1, RunStatus.RUNNING, null,
+            process)) {
+          RunStates.beat(c, runId);
+          return RunQueries.run(c, runId).orElseThrow();
         }
       }
-      return Rows.list(c, "SELECT " + Rows.RUN_COLUMNS + " FROM runs r WHERE r.id = ?", Rows::run,
-          runId).get(0);
+      Optional<RunStatus> status = runStatus(c, runId);
+      if (status.isEmpty()) {
+        throw new NeuriteException("There is no run " + runId + " in the provenance database "
+            + db.url() + "; `runs` lists the runs it holds.");
+      }
+      throw new NeuriteException("Run " + runId + " is " + status.get() + " and cannot be "
+          + "resumed: only a failed, cancelled or interrupted run can. "
+          + (status.get() == RunStatus.RUNNING
+              ? "If its process is gone, start Neurite again so that it is marked interrupted."
+              : "Start the workflow again with `run` to compute it anew."));
     });
   }
 
@@ -254,24 +283,15 @@ public final class H2ProvenanceStore implements ProvenanceStore {
   public void finishStep(long stepRecordId, StepFinish finish) {
     db.transaction("recording the end of step record " + stepRecordId, c -> {
       Long origin = finish.cachedFrom() == null ? null : originOf(c, finish.cachedFrom());
-      try (PreparedStatement ps = c.prepareStatement("UPDATE step_records SET status = ?, "
-          + "cached_from = ?, ended_at = CURRENT_TIMESTAMP, duration_ms = ?, error_message = ?, "
-          + "error_trace = ? WHERE id = ? AND status = 'RUNNING'")) {
-        ps.setString(1, finish.status().name());
-        Rows.setLong(ps, 2, origin);
-        ps.setLong(3, finish.duration().toMillis());
-        ps.setString(4, finish.errorMessage());
-        ps.setString(5, finish.errorStackTrace());
-        ps.setLong(6, stepRecordId);
-        if (ps.executeUpdate() == 0) {
-          Optional<String> status = single(c, "SELECT status FROM step_records WHERE id = ?",
-              stepRecordId);
-          if (status.isEmpty()) {
-            throw new IllegalArgumentException("there is no step record " + stepRecordId);
-          }
-          throw new IllegalStateException("step record " + stepRecordId + " cannot end as "
-              + finish.status() + ": it is already " + status.get());
+      if (!StepStates.end(c, stepRecordId, finish.status(), origin, finish.duration().toMillis(),
+          finish.errorMessage(), finish.errorStackTrace())) {
+        Optional<String> status = single(c, "SELECT status FROM step_view WHERE id = ?",
+            stepRecordId);
+        if (status.isEmpty()) {
+          throw new IllegalArgumentException("there is no step record " + stepRecordId);
         }
+        throw new IllegalStateException("step record " + stepRecordId + " cannot end as "
+            + finish.status() + ": it is already " + status.get());
       }
       if (!finish.outputs().isEmpty()) {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO step_outputs (step_record_id, "
@@ -292,7 +312,7 @@ public final class H2ProvenanceStore implements ProvenanceStore {
   /** The succeeded record that computed what {@code stepRecordId} holds (itself if it did). */
   private static long originOf(Connection c, long stepRecordId) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(
-        "SELECT COALESCE(cached_from, id), status FROM step_records WHERE id = ?")) {
+        "SELECT COALESCE(cached_from, id), status FROM step_view WHERE id = ?")) {
       ps.setLong(1, stepRecordId);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
@@ -456,7 +476,7 @@ public final class H2ProvenanceStore implements ProvenanceStore {
   }
 
   private static Optional<RunStatus> runStatus(Connection c, long runId) throws SQLException {
-    return single(c, "SELECT status FROM runs WHERE id = ?", runId).map(RunStatus::valueOf);
+    return single(c, "SELECT status FROM run_view WHERE id = ?", runId).map(RunStatus::valueOf);
   }
 
   private static Optional<String> single(Connection c, String sql, Object... args) throws SQLException {

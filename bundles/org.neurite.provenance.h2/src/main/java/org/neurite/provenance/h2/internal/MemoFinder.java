@@ -37,7 +37,7 @@ final class MemoFinder {
       return Optional.empty();
     }
     List<Candidate> candidates = db.transaction("looking up memo key " + memoKey, c -> {
-      List<StepRecord> steps = StepRecords.load(c, "s.id IN (SELECT d.id FROM step_records d "
+      List<StepRecord> steps = StepRecords.load(c, "s.id IN (SELECT d.id FROM step_view d "
           + "WHERE d.memo_key = ? AND d.status = 'SUCCEEDED' ORDER BY d.id DESC FETCH FIRST "
           + MAX_CANDIDATES + " ROWS ONLY)", memoKey);
       Map<Long, List<Artifact>> artifacts = steps.isEmpty() ? Map.of()
@@ -91,7 +91,7 @@ final class MemoFinder {
   /** Why the artifacts of a step record (or of the record it reused) cannot be reused. */
   Optional<String> problemOf(long stepRecordId, Path runsDirectory) {
     List<Artifact> artifacts = db.transaction("reading the artifacts of step record " + stepRecordId, c -> {
-      List<Long> origin = Rows.list(c, "SELECT COALESCE(cached_from, id) FROM step_records WHERE id = ?",
+      List<Long> origin = Rows.list(c, "SELECT COALESCE(cached_from, id) FROM step_view WHERE id = ?",
           rs -> rs.getLong(1), stepRecordId);
       if (origin.isEmpty()) {
         throw new IllegalArgumentException("there is no step record " + stepRecordId);

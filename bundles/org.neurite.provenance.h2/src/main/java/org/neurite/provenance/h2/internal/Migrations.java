@@ -28,12 +28,13 @@ import org.neurite.api.NeuriteException;
  */
 final class Migrations {
   private static final System.Logger LOG = System.getLogger(Migrations.class.getName());
-  /** H2's error code for a statement the user has no right to run. */
+  /** H2's error codes for a statement the user has no right to run. */
   private static final int NOT_ENOUGH_RIGHTS = 90096;
+  private static final int ADMIN_RIGHTS_REQUIRED = 90040;
   private static final Pattern NAME = Pattern.compile("V(\\d+)__([A-Za-z0-9_]+)\\.sql");
 
   /** The scripts of this version of Neurite, in order; each is a resource next to this class. */
-  static final List<String> SCRIPTS = List.of("V1__initial_schema.sql");
+  static final List<String> SCRIPTS = List.of("V1__initial_schema.sql", "V2__owned_append_only_records.sql");
 
   /** One numbered script. */
   record Script(int version, String description, String resource) {}
@@ -68,12 +69,12 @@ final class Migrations {
     try {
       return migrate(db);
     } catch (IllegalStateException e) {
-      if (hasErrorCode(e, NOT_ENOUGH_RIGHTS)) {
+      if (hasErrorCode(e, NOT_ENOUGH_RIGHTS) || hasErrorCode(e, ADMIN_RIGHTS_REQUIRED)) {
         throw new NeuriteException("The provenance database " + db.url() + " needs its tables "
             + "created or upgraded (schema version " + latestVersion() + "), and this user may not "
-            + "do that: " + rootMessage(e) + ". Start Neurite once with the database's admin "
-            + "account in conf/org.neurite.provenance.cfg (docs/provenance.md, lab mode), then "
-            + "switch back to this user.", e);
+            + "do that: " + rootMessage(e) + ". Put the database's admin account in admin.user and "
+            + ".admin.password of conf/org.neurite.provenance.cfg for one start (docs/provenance.md, "
+            + "lab mode), then remove them.", e);
       }
       throw e;
     }
@@ -81,6 +82,9 @@ final class Migrations {
 
   private List<Integer> migrate(Database db) {
     bootstrap(db);
+    if (db.transaction("reading schema_version", Migrations::currentVersion) == latestVersion()) {
+      return List.of(); // current: no lock needed, so users who may not write schema_version pass
+    }
     return db.transaction("migrating the schema", lock -> {
       try (Statement s = lock.createStatement()) {
         s.executeQuery("SELECT version FROM schema_version WHERE version = 0 FOR UPDATE").close();
@@ -134,7 +138,7 @@ final class Migrations {
         });
         return;
       } catch (IllegalStateException e) {
-        if (attempt == 5 || hasErrorCode(e, NOT_ENOUGH_RIGHTS)) {
+        if (attempt == 5 || hasErrorCode(e, NOT_ENOUGH_RIGHTS) || hasErrorCode(e, ADMIN_RIGHTS_REQUIRED)) {
           throw e;
         }
         LOG.log(Level.DEBUG, "creating schema_version raced with another connection; trying again");

@@ -13,7 +13,10 @@ import org.neurite.api.provenance.RunSummary;
 import org.neurite.api.provenance.SourceIdentity;
 import org.neurite.api.provenance.StepRecord;
 
-/** The read side of the store: runs, step records, artifacts, metrics, sources. */
+/**
+ * The read side of the store: runs, step records, artifacts, metrics, sources. Runs and step records
+ * are read through {@code run_view} and {@code step_view}, in their latest state.
+ */
 final class RunQueries {
   private final Database db;
 
@@ -26,7 +29,7 @@ final class RunQueries {
    * cached record the one it reused.
    */
   private static final String SHOWN_RECORDS =
-      "SELECT COALESCE(s.cached_from, s.id) FROM step_records s WHERE s.run_id = ?";
+      "SELECT COALESCE(s.cached_from, s.id) FROM step_view s WHERE s.run_id = ?";
 
   List<RunSummary> listRuns(int limit) {
     return db.transaction("listing runs", c -> Rows.list(c, "SELECT r.id, r.workflow_name, "
@@ -34,8 +37,8 @@ final class RunQueries {
         + "COUNT(CASE WHEN s.status = 'SUCCEEDED' THEN 1 END) AS succeeded, "
         + "COUNT(CASE WHEN s.status = 'CACHED' THEN 1 END) AS cached, "
         + "COUNT(CASE WHEN s.status = 'FAILED' THEN 1 END) AS failed "
-        + "FROM (SELECT * FROM runs ORDER BY id DESC FETCH FIRST ? ROWS ONLY) r "
-        + "LEFT JOIN step_records s ON s.run_id = r.id "
+        + "FROM (SELECT id FROM runs ORDER BY id DESC FETCH FIRST ? ROWS ONLY) k "
+        + "JOIN run_view r ON r.id = k.id LEFT JOIN step_view s ON s.run_id = r.id "
         + "GROUP BY r.id, r.workflow_name, r.status, r.user_name, r.host, r.device, r.started_at, "
         + "r.ended_at ORDER BY r.id DESC",
         rs -> new RunSummary(rs.getLong("id"), rs.getString("workflow_name"),
@@ -51,7 +54,7 @@ final class RunQueries {
   }
 
   static Optional<Run> run(Connection c, long runId) throws SQLException {
-    return Rows.list(c, "SELECT " + Rows.RUN_COLUMNS + " FROM runs r WHERE r.id = ?", Rows::run, runId)
+    return Rows.list(c, "SELECT " + Rows.RUN_COLUMNS + " FROM run_view r WHERE r.id = ?", Rows::run, runId)
         .stream().findFirst();
   }
 
@@ -66,7 +69,7 @@ final class RunQueries {
           + "WHERE a.step_record_id IN (" + SHOWN_RECORDS + ") ORDER BY a.id", Rows::artifact, runId);
       List<Metric> metrics = Rows.list(c, "SELECT DISTINCT m.id, m.step_record_id, s.step_id, "
           + "m.metric_name, m.metric_group, m.metric_value, m.recorded_at FROM metrics m "
-          + "JOIN step_records s ON m.step_record_id = COALESCE(s.cached_from, s.id) "
+          + "JOIN step_view s ON m.step_record_id = COALESCE(s.cached_from, s.id) "
           + "WHERE s.run_id = ? ORDER BY m.id", Rows::metric, runId);
       List<SourceIdentity> sources = Rows.list(c, "SELECT " + Rows.SOURCE_COLUMNS + " FROM sources o "
           + "WHERE o.step_record_id IN (" + SHOWN_RECORDS + ") ORDER BY o.id", Rows::source, runId);
@@ -91,7 +94,7 @@ final class RunQueries {
 
   List<StepRecord> completedSteps(long runId) {
     return db.transaction("reading the completed steps of run " + runId,
-        c -> StepRecords.load(c, "s.run_id = ? AND s.id IN (SELECT MAX(d.id) FROM step_records d "
+        c -> StepRecords.load(c, "s.run_id = ? AND s.id IN (SELECT MAX(d.id) FROM step_view d "
             + "WHERE d.run_id = ? AND d.status IN ('SUCCEEDED', 'CACHED') GROUP BY d.step_id)",
             runId, runId));
   }

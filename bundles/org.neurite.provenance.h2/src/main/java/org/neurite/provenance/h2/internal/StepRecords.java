@@ -12,7 +12,7 @@ import org.neurite.api.provenance.StepOutput;
 import org.neurite.api.provenance.StepRecord;
 import org.neurite.api.provenance.StepStatus;
 
-/** Reads step records together with their inputs and outputs. */
+/** Reads step records, in their latest state ({@code step_view}), with their inputs and outputs. */
 final class StepRecords {
   private StepRecords() {}
 
@@ -33,7 +33,7 @@ final class StepRecords {
    * The step records matching {@code where} (a condition on alias {@code s}), ordered by id.
    */
   static List<StepRecord> load(Connection c, String where, Object... args) throws SQLException {
-    List<Row> rows = Rows.list(c, "SELECT " + COLUMNS + " FROM step_records s WHERE " + where
+    List<Row> rows = Rows.list(c, "SELECT " + COLUMNS + " FROM step_view s WHERE " + where
         + " ORDER BY s.id", rs -> new Row(
             rs.getLong("id"), rs.getLong("run_id"), rs.getString("step_id"),
             rs.getString("step_name"), rs.getString("bundle_symbolic_name"),

@@ -39,6 +39,11 @@ class ConcurrentWritersTest {
     try {
       assertTrue(server.getPort() > 0, "the server listens on a free port");
       String url = "jdbc:h2:tcp://127.0.0.1:" + server.getPort() + "/lab";
+      try (Database admin = new Database(url, "admin", "admin-secret", 2, "(test)")) {
+        Migrations.shipped().apply(admin);
+        TestStores.execute(admin, "CREATE USER neurite PASSWORD 'lab-secret'");
+        TestStores.execute(admin, "GRANT neurite_writer TO neurite");
+      }
       writeAndCount(url, "neurite", "lab-secret", 4, 500);
     } finally {
       server.stop();
@@ -47,18 +52,23 @@ class ConcurrentWritersTest {
 
   @Test
   void twoProcessesShareAWorkspaceDatabaseInAutomaticMixedMode() throws Exception {
-    writeAndCount(Connections.embeddedUrl(dir.resolve("workspace")), "sa", "", 2, 100);
+    Path workspace = dir.resolve("workspace");
+    TestStores.embedded(workspace).close(); // creates the database, its users and credentials
+    writeAndCount(Connections.embeddedUrl(workspace), EmbeddedDatabase.APPLICATION_USER,
+        applicationPassword(workspace), 2, 100);
   }
 
   @Test
   void aRunGoesOnWhenTheProcessServingTheWorkspaceDatabaseExits() throws Exception {
     // this JVM opens the file first and so serves it; the writer connects through it
-    String url = Connections.embeddedUrl(dir.resolve("workspace"));
-    Database server = new Database(url, "sa", "", 2, "(test)");
+    Path workspace = dir.resolve("workspace");
+    String url = Connections.embeddedUrl(workspace);
+    Database server = TestStores.embedded(workspace);
+    String password = applicationPassword(workspace);
     Writer writer = null;
     try {
-      Migrations.shipped().apply(server);
-      writer = new Writer(url, "sa", "", "w", 600, dir.resolve("writer-handover.err"));
+      writer = new Writer(url, EmbeddedDatabase.APPLICATION_USER, password, "w", 600,
+          dir.resolve("writer-handover.err"));
       writer.awaitLine("READY", READY_TIMEOUT);
       writer.go();
       long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
@@ -72,17 +82,16 @@ class ConcurrentWritersTest {
     System.out.println(writer.awaitLine("DONE", RUN_TIMEOUT) + " (served by this JVM until it closed)");
     assertTrue(writer.process.waitFor(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
     assertEquals(0, writer.process.exitValue(), writer.errors());
-    try (Database reopened = new Database(url, "sa", "", 2, "(test)")) {
-      assertEquals(600, TestStores.count(reopened, "SELECT COUNT(*) FROM step_records WHERE status = 'SUCCEEDED'"));
+    try (Database reopened = TestStores.embedded(workspace)) {
+      assertEquals(600, TestStores.count(reopened, "SELECT COUNT(*) FROM step_view WHERE status = 'SUCCEEDED'"));
       assertEquals(600, TestStores.count(reopened, "SELECT COUNT(*) FROM step_records"));
-      assertEquals(1, TestStores.count(reopened, "SELECT COUNT(*) FROM runs WHERE status = 'SUCCEEDED'"));
+      assertEquals(1, TestStores.count(reopened, "SELECT COUNT(*) FROM run_view WHERE status = 'SUCCEEDED'"));
     }
   }
 
   private void writeAndCount(String url, String user, String password, int writers, int steps)
       throws Exception {
     try (Database db = new Database(url, user, password, 2, "(test)")) {
-      Migrations.shipped().apply(db);
       List<Writer> started = new ArrayList<>();
       try {
         for (int w = 0; w < writers; w++) {
@@ -108,12 +117,12 @@ class ConcurrentWritersTest {
             total * 4 * 1000.0 / Math.max(1, wallMs), done);
 
         assertEquals(writers, TestStores.count(db, "SELECT COUNT(*) FROM runs"));
-        assertEquals(writers, TestStores.count(db, "SELECT COUNT(*) FROM runs WHERE status = 'SUCCEEDED' "
+        assertEquals(writers, TestStores.count(db, "SELECT COUNT(*) FROM run_view WHERE status = 'SUCCEEDED' "
             + "AND ended_at IS NOT NULL"));
         assertEquals(total, TestStores.count(db, "SELECT COUNT(*) FROM step_records"));
         assertEquals(total, TestStores.count(db, "SELECT COUNT(*) FROM (SELECT DISTINCT run_id, step_id "
             + "FROM step_records)"), "no step recorded twice");
-        assertEquals(total, TestStores.count(db, "SELECT COUNT(*) FROM step_records "
+        assertEquals(total, TestStores.count(db, "SELECT COUNT(*) FROM step_view "
             + "WHERE status = 'SUCCEEDED' AND ended_at IS NOT NULL"), "every step finished");
         assertEquals(writers, TestStores.count(db, "SELECT COUNT(*) FROM (SELECT run_id FROM step_records "
             + "GROUP BY run_id HAVING COUNT(*) = " + steps + ")"), "each run has all its steps");
@@ -129,6 +138,11 @@ class ConcurrentWritersTest {
         }
       }
     }
+  }
+
+  private static String applicationPassword(Path workspace) {
+    return Credentials.loadOrCreate(workspace.resolve("db").resolve(Credentials.FILE),
+        new java.security.SecureRandom()).password();
   }
 
   /** One writer process and the lines it prints. */

@@ -16,7 +16,12 @@ class ConnectionsTest {
   @TempDir Path dir;
 
   /** The configuration as ConfigAdmin would hand it over. */
-  private record Config(String url, String user, String _password) implements ProvenanceConfig {
+  private record Config(String url, String user, String _password, String admin_user,
+      String _admin_password) implements ProvenanceConfig {
+    Config(String url, String user, String password) {
+      this(url, user, password, "", "");
+    }
+
     @Override
     public int heartbeat_seconds() {
       return 10;
@@ -37,8 +42,9 @@ class ConnectionsTest {
   void withoutAUrlTheWorkspaceGetsItsOwnDatabaseFile() {
     Path workspace = dir.resolve("my workspace");
     try (Database db = Connections.open(new Config("", "", ""), "", workspace.toString())) {
-      assertEquals(java.util.List.of(1), Migrations.shipped().apply(db));
-      assertTrue(db.url().endsWith("/my workspace/db/neurite;AUTO_SERVER=TRUE;WRITE_DELAY=0"), db.url());
+      assertEquals(2, Migrations.currentVersion(db), "the schema was brought up to date on opening");
+      assertEquals(java.util.List.of(), Migrations.shipped().apply(db));
+      assertTrue(db.url().endsWith("/my workspace/db/neurite;AUTO_SERVER=TRUE"), db.url());
     }
     assertTrue(Files.isRegularFile(workspace.resolve("db/neurite.mv.db")));
   }
@@ -63,11 +69,13 @@ class ConnectionsTest {
     server.start();
     try {
       String url = "jdbc:h2:tcp://127.0.0.1:" + server.getPort() + "/lab";
-      try (Database created = Connections.open(new Config(url, "admin", "right"), "right", null)) {
+      try (Database created = new Database(url, "admin", "right", 2, "(test)")) {
         Migrations.shipped().apply(created);
+        TestStores.execute(created, "CREATE USER alice PASSWORD 'right'");
+        TestStores.execute(created, "GRANT neurite_writer TO alice");
       }
       NeuriteException e = assertThrows(NeuriteException.class,
-          () -> Connections.open(new Config(url, "admin", "wrong"), "wrong", null));
+          () -> Connections.open(new Config(url, "alice", "wrong"), "wrong", null));
       assertTrue(e.getMessage().startsWith("Cannot open the provenance database " + url), e.getMessage());
       assertTrue(e.getMessage().contains(".password"), e.getMessage());
     } finally {
@@ -83,12 +91,12 @@ class ConnectionsTest {
       String url = "jdbc:h2:tcp://127.0.0.1:" + server.getPort() + "/lab";
       try (Database admin = new Database(url, "admin", "adminpw", 2, "(test)")) {
         TestStores.execute(admin, "CREATE USER alice PASSWORD 'alicepw'");
-        TestStores.execute(admin, "GRANT SELECT, INSERT, UPDATE ON SCHEMA PUBLIC TO alice");
         try (Database alice = new Database(url, "alice", "alicepw", 2, "(test)")) {
           NeuriteException e = assertThrows(NeuriteException.class, () -> Migrations.shipped().apply(alice));
-          assertTrue(e.getMessage().contains("admin account"), e.getMessage());
+          assertTrue(e.getMessage().contains("admin.user and .admin.password"), e.getMessage());
         }
-        assertEquals(java.util.List.of(1), Migrations.shipped().apply(admin));
+        assertEquals(java.util.List.of(1, 2), Migrations.shipped().apply(admin));
+        TestStores.execute(admin, "GRANT neurite_writer TO alice");
       }
       H2ProvenanceStore store = new H2ProvenanceStore(
           new Database(url, "alice", "alicepw", 2, "(test)"), TestStores.HEARTBEAT);

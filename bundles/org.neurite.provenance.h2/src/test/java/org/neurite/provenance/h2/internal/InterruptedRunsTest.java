@@ -77,14 +77,10 @@ class InterruptedRunsTest {
   @Test
   void runsOfOtherHostsAreJudgedByTheirHeartbeat() {
     ProcessIdentity remote = new ProcessIdentity("alice", "not-" + self.host(), 1, null);
-    long fresh = store.beginRun(TestStores.runStart("w", "{}", remote));
-    long stale = store.beginRun(TestStores.runStart("w", "{}", remote));
-    long staleStep = store.beginStep(TestStores.stepStart(stale, "a", "x.y", null));
     // 31 s ago: older than three 10 s intervals by the database's clock
-    TestStores.execute(db, "UPDATE runs SET heartbeat_at = DATEADD(SECOND, -31, CURRENT_TIMESTAMP) "
-        + "WHERE id = " + stale);
-    TestStores.execute(db, "UPDATE runs SET heartbeat_at = DATEADD(SECOND, -29, CURRENT_TIMESTAMP) "
-        + "WHERE id = " + fresh);
+    long fresh = TestStores.runningRun(db, remote, 29);
+    long stale = TestStores.runningRun(db, remote, 31);
+    long staleStep = store.beginStep(TestStores.stepStart(stale, "a", "x.y", null));
 
     assertEquals(List.of(stale), store.markInterrupted());
     assertEquals(StepStatus.INTERRUPTED, store.stepRecord(staleStep).orElseThrow().status());

@@ -20,67 +20,67 @@ import org.neurite.api.NeuriteException;
 class MigrationsTest {
   @TempDir Path dir;
 
-  private static final List<String> WITH_TEST_V2 =
-      List.of("V1__initial_schema.sql", "V2__test_run_labels.sql");
+  private static final List<String> WITH_TEST_V3 =
+      List.of("V1__initial_schema.sql", "V2__owned_append_only_records.sql", "V3__test_run_labels.sql");
 
   @Test
   void migratesAnEmptyDatabaseAndReopensWithoutChanges() {
-    try (Database db = TestStores.embedded(dir)) {
-      assertEquals(List.of(1), Migrations.shipped().apply(db));
-      assertEquals(1, Migrations.currentVersion(db));
-      assertEquals(1, TestStores.count(db, "SELECT COUNT(*) FROM schema_version WHERE version > 0"));
+    try (Database db = TestStores.plain(dir, 4)) {
+      assertEquals(List.of(1, 2), Migrations.shipped().apply(db));
+      assertEquals(2, Migrations.currentVersion(db));
+      assertEquals(2, TestStores.count(db, "SELECT COUNT(*) FROM schema_version WHERE version > 0"));
       for (String table : List.of("RUNS", "STEP_RECORDS", "STEP_INPUTS", "STEP_OUTPUTS", "ARTIFACTS",
-          "SOURCES", "METRICS")) {
+          "SOURCES", "METRICS", "RUN_STATES", "RUN_HEARTBEATS", "STEP_STATES", "RUN_VIEW", "STEP_VIEW")) {
         assertEquals(1, TestStores.count(db, "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES "
             + "WHERE TABLE_NAME = '" + table + "'"), table);
       }
     }
-    try (Database db = TestStores.embedded(dir)) {
+    try (Database db = TestStores.plain(dir, 4)) {
       assertEquals(List.of(), Migrations.shipped().apply(db));
-      assertEquals(1, TestStores.count(db, "SELECT COUNT(*) FROM schema_version WHERE version > 0"));
+      assertEquals(2, TestStores.count(db, "SELECT COUNT(*) FROM schema_version WHERE version > 0"));
     }
   }
 
   @Test
   void appliesNewerScriptsInOrderOnTopOfAnOlderSchema() {
-    try (Database db = TestStores.embedded(dir)) {
+    try (Database db = TestStores.plain(dir, 4)) {
       Migrations.shipped().apply(db);
       TestStores.execute(db, "INSERT INTO runs (workflow_name, workflow_text, workflow_sha256, "
           + "params_json, user_name, host, pid, status, started_at, heartbeat_at) VALUES "
           + "('w', '{}', 'x', '{}', 'u', 'h', 1, 'SUCCEEDED', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
-      assertEquals(List.of(2), new Migrations(WITH_TEST_V2, Migrations.class).apply(db));
+      assertEquals(List.of(3), new Migrations(WITH_TEST_V3, Migrations.class).apply(db));
       assertEquals(1, TestStores.count(db, "SELECT COUNT(*) FROM runs WHERE test_label IS NULL"));
-      assertEquals(2, TestStores.count(db, "SELECT MAX(version) FROM schema_version"));
+      assertEquals(3, TestStores.count(db, "SELECT MAX(version) FROM schema_version"));
     }
   }
 
   @Test
   void refusesADatabaseWrittenByANewerNeurite() {
-    try (Database db = TestStores.embedded(dir)) {
-      new Migrations(WITH_TEST_V2, Migrations.class).apply(db);
+    try (Database db = TestStores.plain(dir, 4)) {
+      new Migrations(WITH_TEST_V3, Migrations.class).apply(db);
       NeuriteException e = assertThrows(NeuriteException.class, () -> Migrations.shipped().apply(db));
-      assertTrue(e.getMessage().contains("schema version 2"), e.getMessage());
-      assertTrue(e.getMessage().contains("up to 1"), e.getMessage());
+      assertTrue(e.getMessage().contains("schema version 3"), e.getMessage());
+      assertTrue(e.getMessage().contains("up to 2"), e.getMessage());
       assertTrue(e.getMessage().contains(db.url()), e.getMessage());
     }
   }
 
   @Test
   void storeRefusesToOpenANewerDatabaseAndClosesIt() throws Exception {
-    try (Database db = TestStores.embedded(dir)) {
-      new Migrations(WITH_TEST_V2, Migrations.class).apply(db);
+    try (Database db = TestStores.plain(dir, 4)) {
+      new Migrations(WITH_TEST_V3, Migrations.class).apply(db);
     }
     assertThrows(NeuriteException.class, () -> TestStores.store(dir));
     // the refused store released the file: it can be opened again
-    try (Database db = TestStores.embedded(dir)) {
-      assertEquals(2, Migrations.currentVersion(db));
+    try (Database db = TestStores.admin(dir)) {
+      assertEquals(3, Migrations.currentVersion(db));
     }
   }
 
   @Test
   void concurrentMigrationsOfAnEmptyDatabaseRecordEachVersionOnce() throws Exception {
     // enough connections for four migrating threads, each holding one and applying over another
-    try (Database db = new Database(Connections.embeddedUrl(dir), "sa", "", 8, "(test)")) {
+    try (Database db = TestStores.plain(dir, 8)) {
       ExecutorService pool = Executors.newFixedThreadPool(4);
       try {
         List<Callable<List<Integer>>> tasks = new ArrayList<>();
@@ -91,12 +91,12 @@ class MigrationsTest {
         for (Future<List<Integer>> f : pool.invokeAll(tasks)) {
           applied += f.get().size();
         }
-        assertEquals(1, applied, "exactly one thread applied version 1");
+        assertEquals(2, applied, "exactly one thread applied versions 1 and 2");
       } finally {
         pool.shutdown();
       }
-      assertEquals(1, TestStores.count(db, "SELECT COUNT(*) FROM schema_version WHERE version > 0"));
-      assertEquals(1, Migrations.currentVersion(db));
+      assertEquals(2, TestStores.count(db, "SELECT COUNT(*) FROM schema_version WHERE version > 0"));
+      assertEquals(2, Migrations.currentVersion(db));
     }
   }
 
@@ -105,7 +105,7 @@ class MigrationsTest {
     Path folder = Path.of(Migrations.class.getResource("migrations/V1__initial_schema.sql").toURI()).getParent();
     try (Stream<Path> files = Files.list(folder)) {
       List<String> shipped = files.map(p -> p.getFileName().toString())
-          .filter(n -> !n.startsWith("V2__test_")).sorted().toList();
+          .filter(n -> !n.startsWith("V3__test_")).sorted().toList();
       assertEquals(Migrations.SCRIPTS, shipped);
     }
     assertThrows(IllegalArgumentException.class,

@@ -17,8 +17,42 @@ final class TestStores {
 
   static final Duration HEARTBEAT = Duration.ofSeconds(10);
 
+  /** The workspace database of {@code dir}, as the store opens it: as the application user. */
   static Database embedded(Path dir) {
-    return new Database(Connections.embeddedUrl(dir), "sa", "", 4, "(test)");
+    return EmbeddedDatabase.open(dir, 4);
+  }
+
+  /** The same database as its admin, with the generated password (after {@link #embedded}). */
+  static Database admin(Path dir) {
+    Credentials credentials = Credentials.loadOrCreate(dir.resolve("db").resolve(Credentials.FILE),
+        new java.security.SecureRandom());
+    return new Database(Connections.embeddedUrl(dir), EmbeddedDatabase.ADMIN, credentials.adminPassword(),
+        4, "(test)");
+  }
+
+  /** A plain H2 file in {@code dir} as an earlier Neurite made it: sa with an empty password. */
+  static Database plain(Path dir, int connections) {
+    return new Database(Connections.embeddedUrl(dir), "sa", "", connections, "(test)");
+  }
+
+  /**
+   * Inserts a running run directly, with a heartbeat {@code secondsAgo} old by the database's clock
+   * (records are never updated, so an old heartbeat cannot be made otherwise).
+   */
+  static long runningRun(Database db, ProcessIdentity process, int secondsAgo) {
+    return db.transaction("test setup", c -> {
+      try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO runs (workflow_name, "
+          + "workflow_text, workflow_sha256, params_json, user_name, host, pid, status, started_at, "
+          + "heartbeat_at) VALUES ('w', '{}', 'x', '{}', ?, ?, ?, 'RUNNING', CURRENT_TIMESTAMP, "
+          + "DATEADD(SECOND, ?, CURRENT_TIMESTAMP))", new String[] {"ID"})) {
+        Rows.bind(ps, process.user(), process.host(), process.pid(), -secondsAgo);
+        ps.executeUpdate();
+        try (java.sql.ResultSet keys = ps.getGeneratedKeys()) {
+          keys.next();
+          return keys.getLong(1);
+        }
+      }
+    });
   }
 
   static H2ProvenanceStore store(Path dir) {
