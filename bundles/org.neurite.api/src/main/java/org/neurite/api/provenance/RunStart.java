@@ -10,7 +10,7 @@ import java.util.Objects;
  * @param workflowText the full text of the workflow file as read
  * @param workflowSha256 SHA-256 of {@code workflowText} (UTF-8), lower-case hex
  * @param paramsJson the run's effective parameters (defaults plus overrides) as a JSON object
- * @param process the process that runs it; usually {@link ProcessIdentity#current()}
+ * @param process the process that runs it; usually {@code CurrentProcess.identity()} of the support library
  * @param versions the software versions
  * @param device the device the run computes on, e.g. {@code cpu}
  * @param workspace the absolute path of the workspace; artifact paths are relative to its runs/

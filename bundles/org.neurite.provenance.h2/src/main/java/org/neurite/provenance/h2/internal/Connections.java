@@ -22,7 +22,7 @@ final class Connections {
    * workspace's embedded file (see {@link EmbeddedDatabase}).
    *
    * @param password the configured password of {@code user}
-   * @param workspace the framework property {@code neurite.workspace}, or null when not set
+   * @param workspace the workspace folder (the Workspace service's root), or null outside a workspace
    */
   static Database open(ProvenanceConfig config, String password, String workspace) {
     String url = config.url() == null ? "" : config.url().trim();
@@ -31,7 +31,7 @@ final class Connections {
     }
     if (workspace == null || workspace.isBlank()) {
       throw new NeuriteException("The provenance store needs the framework property "
-          + H2ProvenanceStore.WORKSPACE_PROPERTY + " (the workspace folder) or a url in "
+          + "neurite.workspace (the workspace folder) or a url in "
           + "configuration " + H2ProvenanceStore.PID + "; start Neurite with its launcher, which "
           + "sets the workspace.");
     }

@@ -31,12 +31,13 @@ import org.neurite.api.provenance.StepOutput;
 import org.neurite.api.provenance.StepRecord;
 import org.neurite.api.provenance.StepStart;
 import org.neurite.api.provenance.StepStatus;
+import org.neurite.api.workspace.Workspace;
 import org.neurite.support.process.CurrentProcess;
-import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
@@ -51,7 +52,6 @@ import org.osgi.service.metatype.annotations.Designate;
 @Designate(ocd = ProvenanceConfig.class)
 public final class H2ProvenanceStore implements ProvenanceStore {
   static final String PID = "org.neurite.provenance";
-  static final String WORKSPACE_PROPERTY = "neurite.workspace";
 
   private static final System.Logger LOG = System.getLogger(H2ProvenanceStore.class.getName());
   private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
@@ -63,8 +63,8 @@ public final class H2ProvenanceStore implements ProvenanceStore {
   private final RunQueries queries;
 
   @Activate
-  public H2ProvenanceStore(BundleContext context, ProvenanceConfig config, Map<String, Object> properties) {
-    this(openOrUnavailable(config, password(config, properties), context.getProperty(WORKSPACE_PROPERTY)),
+  public H2ProvenanceStore(@Reference Workspace workspace, ProvenanceConfig config, Map<String, Object> properties) {
+    this(openOrUnavailable(config, password(config, properties), workspace.root().toString()),
         Duration.ofSeconds(Math.max(1, config.heartbeat_seconds())));
     if (!db.available()) {
       return;

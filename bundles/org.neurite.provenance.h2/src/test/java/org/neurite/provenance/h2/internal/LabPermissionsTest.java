@@ -19,6 +19,7 @@ import org.neurite.api.provenance.ProcessIdentity;
 import org.neurite.api.provenance.RunStatus;
 import org.neurite.api.provenance.StepFinish;
 import org.neurite.api.provenance.StepStatus;
+import org.neurite.support.process.CurrentProcess;
 
 /**
  * Issue 8, item 2: two lab users on one real H2 server (on loopback), each with only the grants the
@@ -175,7 +176,7 @@ class LabPermissionsTest {
   @Test
   void aliceResumesHerOwnRunAndAMaintainerCanDeleteButNotRewrite() {
     AliceRun a = aliceRecordsARun();
-    alice.resumeRun(a.run(), ProcessIdentity.current());
+    alice.resumeRun(a.run(), CurrentProcess.identity());
     assertEquals(RunStatus.RUNNING, bob.run(a.run()).orElseThrow().status());
     assertTrue(alice.heartbeat(a.run()));
     alice.finishRun(a.run(), RunStatus.SUCCEEDED, null);
