@@ -1,0 +1,220 @@
+package org.neurite.analysis.internal.steps;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
+import org.neurite.analysis.batch.Batches;
+import org.neurite.analysis.capture.Pooling;
+import org.neurite.analysis.capture.Positions;
+import org.neurite.analysis.contrast.Statistic;
+import org.neurite.analysis.intervene.HookWidths;
+import org.neurite.analysis.stats.StatsFiles;
+import org.neurite.analysis.stats.StatsOptions;
+import org.neurite.analysis.stats.UnitStats;
+import org.neurite.analysis.stats.UnitStatsAccumulator;
+import org.neurite.api.NeuriteException;
+import org.neurite.api.analysis.UnitScores;
+import org.neurite.api.context.StepContext;
+import org.neurite.api.data.Dataset;
+import org.neurite.api.hook.Hooks;
+import org.neurite.api.model.HookPoint;
+import org.neurite.api.model.LanguageModel;
+import org.neurite.api.step.NeuriteStep;
+import org.neurite.api.step.ParamSpec;
+import org.neurite.api.step.ParamType;
+import org.neurite.api.step.Step;
+import org.neurite.api.step.StepResult;
+import org.neurite.api.step.StepSpec;
+import org.osgi.service.component.annotations.Component;
+
+/**
+ * {@code stats.units}: streaming per-unit statistics per group at hook points, in one pass over a
+ * dataset; memory does not grow with the number of tokens. Writes one statistics file per hook point
+ * (mergeable snapshots, readable from Python) and a manifest, and outputs one statistic as unit scores.
+ */
+@Component(service = Step.class)
+@NeuriteStep(name = "stats.units")
+public final class StatsStep implements Step {
+  private static final StepSpec SPEC = DatasetLoop.params(StepSpec.named("stats.units")
+      .summary("per-unit statistics per group at hook points: count, mean, variance, P(x > t), mean |x|, E[x^2], min, max")
+      .input("model", LanguageModel.class, "the model")
+      .input("dataset", Dataset.class, "the examples, with their groups")
+      .param(ParamSpec.optional("hooks", ParamType.STRING_LIST, "[\"blocks.*.mlp.hook_post\"]",
+          "hook points (a * stands for one name segment)"))
+      .param(ParamSpec.optional("positions", ParamType.STRING, "\"all\"", "which tokens: all, last, first, response, prompt"))
+      .param(ParamSpec.optional("pooling", ParamType.STRING, "\"tokens\"",
+          "rows: tokens (one per token), or one per example: mean, max, max_with_padding, last"))
+      .param(ParamSpec.optional("active_above", ParamType.NUMBER, "0", "a unit is active where its value is above this"))
+      .param(ParamSpec.optional("statistic", ParamType.STRING, "\"active_probability\"",
+          "the statistic output as unit scores: mean, mean_abs, mean_square or active_probability")))
+      .output("stats", Path.class, "the manifest (stats.json) of the per-hook statistics files")
+      .output("scores", UnitScores.class, "the chosen statistic per hook point and group")
+      .build();
+
+  @Override
+  public StepSpec spec() {
+    return SPEC;
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public StepResult run(StepContext context) throws Exception {
+    LanguageModel model = context.input("model", LanguageModel.class);
+    Dataset dataset = context.input("dataset", Dataset.class);
+    String where = "Step " + context.stepId();
+    Positions positions = Positions.parse(context.param("positions", String.class), where);
+    Pooling pooling = Pooling.parse(context.param("pooling", String.class), where);
+    Statistic statistic = statistic(context);
+    List<String> hooks = hooks(model, context.param("hooks", List.class), where);
+    List<String> groups = groups(context, model, dataset);
+    StatsOptions options = StatsOptions.cheap().withActiveAbove(context.param("active_above", Double.class));
+    Map<String, UnitStatsAccumulator> accumulators = new LinkedHashMap<>();
+    try {
+      for (String hook : hooks) {
+        accumulators.put(hook, UnitStatsAccumulator.open(context.backend(), context.device(), hook, groups,
+            HookWidths.of(model.spec(), hook), options));
+      }
+      Hooks record = Hooks.none();
+      for (String hook : hooks) {
+        record = record.record(hook);
+      }
+      Hooks recording = record;
+      boolean complete = DatasetLoop.run(context, model, dataset, "statistics", batch -> add(batch, model, recording,
+          accumulators, positions, pooling, groups, context));
+      if (!complete) {
+        return StepResult.empty();
+      }
+      Map<String, Map<String, float[]>> scores = new LinkedHashMap<>();
+      JsonArray files = new JsonArray();
+      int index = 0;
+      for (Map.Entry<String, UnitStatsAccumulator> e : accumulators.entrySet()) {
+        UnitStats stats = e.getValue().snapshot();
+        String name = "stats-" + index++ + ".safetensors";
+        context.artifacts().write(name, "unit-stats", temporary -> StatsFiles.write(stats, temporary));
+        JsonObject entry = new JsonObject();
+        entry.addProperty("hook", e.getKey());
+        entry.addProperty("file", name);
+        files.add(entry);
+        Map<String, float[]> byGroup = new LinkedHashMap<>();
+        for (int g = 0; g < groups.size(); g++) {
+          byGroup.put(groups.get(g), toFloats(statistic.of(stats, g)));
+        }
+        scores.put(e.getKey(), byGroup);
+      }
+      for (int g = 0; g < groups.size(); g++) {
+        context.metric("rows", groups.get(g), accumulators.values().iterator().next().snapshot().count(g));
+      }
+      JsonObject manifest = new JsonObject();
+      manifest.addProperty("kind", "unit-stats");
+      manifest.addProperty("pooling", pooling.name().toLowerCase(Locale.ROOT));
+      manifest.addProperty("positions", positions.name().toLowerCase(Locale.ROOT));
+      manifest.add("files", files);
+      Path file = context.artifacts().write("stats.json", "unit-stats", temporary -> Files.writeString(temporary,
+          new GsonBuilder().setPrettyPrinting().create().toJson(manifest) + "\n", StandardCharsets.UTF_8));
+      return StepResult.of("stats", file, "scores", new UnitScores(statistic.name().toLowerCase(Locale.ROOT), scores));
+    } finally {
+      accumulators.values().forEach(UnitStatsAccumulator::close);
+    }
+  }
+
+  private static void add(Batches.Batch batch, LanguageModel model, Hooks record,
+      Map<String, UnitStatsAccumulator> accumulators, Positions positions, Pooling pooling, List<String> groups,
+      StepContext context) {
+    float[] mask = positions.mask(batch);
+    int[] sequenceGroups = new int[batch.examples().size()];
+    for (int i = 0; i < sequenceGroups.length; i++) {
+      sequenceGroups[i] = groupIndex(batch.examples().get(i).group(), groups);
+    }
+    int[] rowGroups = pooling.perToken() ? tokenGroups(mask, batch, sequenceGroups) : sequenceGroups;
+    try (var scope = context.backend().newScope(context.device())) {
+      var forward = model.forward(batch.tokens(), record, scope);
+      for (Map.Entry<String, UnitStatsAccumulator> e : accumulators.entrySet()) {
+        var rows = pooling.pool(forward.recorded(e.getKey()), mask, scope);
+        if (rows.getShape().get(0) > 0) {
+          e.getValue().add(rows, rowGroups);
+        }
+      }
+    }
+  }
+
+  private static int[] tokenGroups(float[] mask, Batches.Batch batch, int[] sequenceGroups) {
+    int length = batch.tokens().length();
+    List<Integer> out = new ArrayList<>();
+    for (int k = 0; k < mask.length; k++) {
+      if (mask[k] != 0) {
+        out.add(sequenceGroups[k / length]);
+      }
+    }
+    return out.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static int groupIndex(String group, List<String> groups) {
+    return groups.indexOf(group == null ? "all" : group);
+  }
+
+  /** The groups of the dataset (one pass over its examples), or "all" when it has none. */
+  private static List<String> groups(StepContext context, LanguageModel model, Dataset dataset) {
+    String field = context.param("group_by", String.class);
+    TreeSet<String> seen = new TreeSet<>();
+    boolean ungrouped = false;
+    try (var examples = dataset.examples()) {
+      for (var example : (Iterable<org.neurite.api.data.Example>) examples::iterator) {
+        String g = org.neurite.analysis.batch.Tokenization.group(example, field);
+        if (g == null) {
+          ungrouped = true;
+        } else {
+          seen.add(g);
+        }
+      }
+    }
+    if (ungrouped && !seen.isEmpty()) {
+      throw new NeuriteException("Step " + context.stepId() + ": some examples of " + dataset.name() + " have no '"
+          + field + "' and others do; give every example a group, or set group_by to \"\" for one group.");
+    }
+    if (seen.isEmpty()) {
+      seen.add("all");
+    }
+    return List.copyOf(seen);
+  }
+
+  private static List<String> hooks(LanguageModel model, List<String> patterns, String where) {
+    List<String> hooks = new ArrayList<>();
+    for (String pattern : patterns) {
+      List<String> matched = model.spec().hookPoints().stream().map(HookPoint::name)
+          .filter(name -> Hooks.matches(pattern, name)).toList();
+      if (matched.isEmpty()) {
+        throw new NeuriteException(where + ": hook '" + pattern + "' matches no hook point of model " + model.name()
+            + "; `models --hooks " + model.name() + "` lists them.");
+      }
+      matched.stream().filter(h -> !hooks.contains(h)).forEach(hooks::add);
+    }
+    return hooks;
+  }
+
+  private static Statistic statistic(StepContext context) {
+    String name = context.param("statistic", String.class).toUpperCase(Locale.ROOT);
+    try {
+      return Statistic.valueOf(name);
+    } catch (IllegalArgumentException e) {
+      throw Steps.bad(context, "statistic", "'" + context.param("statistic", String.class) + "' is not one of mean,"
+          + " mean_abs, mean_square, active_probability.");
+    }
+  }
+
+  static float[] toFloats(double[] values) {
+    float[] out = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = (float) values[i];
+    }
+    return out;
+  }
+}
