@@ -11,7 +11,8 @@ import org.neurite.api.workflow.RunOutcome;
  * A run as the console shows it: a line when it starts, a line per step when the step ends, and the
  * progress of long steps. On a terminal the progress is one bar on the step's own line, redrawn in
  * place (carriage return, no escape sequences); anywhere else (a pipe, a file, a log) it is a line
- * at every tenth of the work, so logs stay readable.
+ * at every tenth of the work, so logs stay readable. Steps shorter than a moment show no progress
+ * at all: a step's progress appears once it has run for {@code quiet}.
  */
 final class ConsoleRunListener implements RunListener {
   private static final int BAR = 20;
@@ -20,14 +21,21 @@ final class ConsoleRunListener implements RunListener {
 
   private final PrintStream out;
   private final boolean terminal;
+  private final long quietNanos;
   private long stepStarted;
   private long lastDrawn;
   private int drawnWidth;
   private int shownTenths = -1;
 
+  /** Progress of steps that run longer than half a second on a terminal, longer than a second elsewhere. */
   ConsoleRunListener(PrintStream out, boolean terminal) {
+    this(out, terminal, Duration.ofMillis(terminal ? 500 : 1000));
+  }
+
+  ConsoleRunListener(PrintStream out, boolean terminal, Duration quiet) {
     this.out = out;
     this.terminal = terminal;
+    this.quietNanos = quiet.toNanos();
   }
 
   @Override
@@ -71,7 +79,11 @@ final class ConsoleRunListener implements RunListener {
 
   @Override
   public synchronized void progress(RunStep step, String label, long done, long total) {
-    double seconds = (System.nanoTime() - stepStarted) / 1e9;
+    long running = System.nanoTime() - stepStarted;
+    if (running < quietNanos && drawnWidth == 0 && shownTenths < 0) {
+      return;
+    }
+    double seconds = running / 1e9;
     if (terminal) {
       long now = System.nanoTime();
       if (done < total && now - lastDrawn < REDRAW_NANOS) {

@@ -104,7 +104,7 @@ public final class HelpCommands {
     this.context = context;
   }
 
-  @Descriptor("list Neurite's commands with what each does, or describe the commands named")
+  @Descriptor("list Neurite's commands with what each does, or describe one")
   public Object help(
       @Descriptor("list the framework's commands (Felix, Gogo) too")
       @Parameter(names = {"-a", "--all"}, presentValue = "true", absentValue = "false") boolean all,
@@ -129,8 +129,8 @@ public final class HelpCommands {
   public Object _default(CommandSession session, Object... words) {
     String name = words.length == 0 ? "" : String.valueOf(words[0]);
     Set<String> names = new LinkedHashSet<>();
-    catalog().values().forEach(c -> names.add(c.scope().equals(SCOPE) ? c.name() : c.qualifiedName()));
-    catalog().values().forEach(c -> names.add(c.name()));
+    Map<String, Command> catalog = catalog();
+    catalog.values().forEach(c -> names.add(c.name()));
     List<String> close = ClosestNames.to(name, names, 3);
     throw new NeuriteException("Command not found: " + name
         + (close.isEmpty() ? "" : "; did you mean " + String.join(" or ", close) + "?")
@@ -173,24 +173,49 @@ public final class HelpCommands {
         .thenComparing(Comparator.naturalOrder()));
     for (ServiceReference<?> reference : references == null ? new ServiceReference<?>[0] : references) {
       String scope = String.valueOf(reference.getProperty("osgi.command.scope"));
-      Object target = context.getService(reference);
-      if (target == null) {
+      Class<?> type = commandClass(reference);
+      if (type == null) {
         continue;
       }
-      try {
-        for (String function : functions(reference.getProperty("osgi.command.function"))) {
-          if (scope.equals(SCOPE) && function.equals(NOT_FOUND)) {
-            continue;
-          }
-          List<Usage> usages = usages(target.getClass(), function);
-          commands.merge(scope + ":" + function, new Command(scope, function, usages),
-              (a, b) -> a.usages().isEmpty() ? b : a);
+      for (String function : functions(reference.getProperty("osgi.command.function"))) {
+        if (scope.equals(SCOPE) && function.equals(NOT_FOUND)) {
+          continue;
         }
-      } finally {
-        context.ungetService(reference);
+        List<Usage> usages = usages(type, function);
+        commands.merge(scope + ":" + function, new Command(scope, function, usages),
+            (a, b) -> a.usages().isEmpty() ? b : a);
       }
     }
     return commands;
+  }
+
+  /**
+   * The class whose methods Gogo calls. Commands are registered under their own class (Neurite's,
+   * Felix's, Gogo's), which is loaded without activating the component, so that {@code help} and the
+   * not-found answer start nothing (no tensor engine, no database); only a command registered under
+   * an interface is asked for its object.
+   */
+  private Class<?> commandClass(ServiceReference<?> reference) {
+    Object classes = reference.getProperty(org.osgi.framework.Constants.OBJECTCLASS);
+    if (classes instanceof String[] names && names.length > 0 && reference.getBundle() != null) {
+      try {
+        Class<?> type = reference.getBundle().loadClass(names[0]);
+        if (!type.isInterface()) {
+          return type;
+        }
+      } catch (ClassNotFoundException e) {
+        // registered under a class its bundle cannot load by name: ask for the object
+      }
+    }
+    Object target = context.getService(reference);
+    if (target == null) {
+      return null;
+    }
+    try {
+      return target.getClass();
+    } finally {
+      context.ungetService(reference);
+    }
   }
 
   private static List<String> functions(Object property) {

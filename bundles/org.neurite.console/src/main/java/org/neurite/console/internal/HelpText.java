@@ -9,7 +9,7 @@ final class HelpText {
 
   static String list(HelpCommands.CommandList list) {
     StringBuilder out = new StringBuilder("Neurite commands (help COMMAND describes one):\n");
-    table(list.neurite().stream().map(c -> new String[] {c.name(), c.description()}).toList(), out);
+    table(list.neurite().stream().map(c -> new String[] {c.name(), firstClause(c.description())}).toList(), out);
     if (!list.framework().isEmpty()) {
       out.append("\nFramework commands (Felix, Gogo; a name of another scope is written scope:name):\n");
       table(list.framework().stream().map(c -> new String[] {c.qualifiedName(), c.description()}).toList(), out);
@@ -18,6 +18,12 @@ final class HelpText {
           .append(" commands of the framework (Felix, Gogo).\n");
     }
     return out.toString();
+  }
+
+  /** A description up to its first colon: what fits one line of a list ({@code help COMMAND} has all of it). */
+  static String firstClause(String description) {
+    int colon = description.indexOf(": ");
+    return colon < 0 || description.length() <= 90 ? description : description.substring(0, colon);
   }
 
   static String command(HelpCommands.CommandHelp help) {
@@ -36,7 +42,7 @@ final class HelpText {
       for (HelpCommands.OptionHelp o : usage.options()) {
         String names = String.join(", ", o.names()) + (o.flag() ? "" : " " + placeholder(o));
         String absent = o.flag() || o.absentValue().isEmpty() ? "" : " (default " + o.absentValue() + ")";
-        rows.add(new String[] {names, o.description() + kindNote(o.kind()) + absent});
+        rows.add(new String[] {names, o.description() + (o.flag() ? "" : kindNote(o.kind())) + absent});
       }
       for (HelpCommands.ArgumentHelp a : usage.arguments()) {
         rows.add(new String[] {argument(a), a.description() + kindNote(a.kind())});

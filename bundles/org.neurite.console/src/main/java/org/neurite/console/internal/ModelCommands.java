@@ -93,9 +93,9 @@ public final class ModelCommands {
     return new UnloadedModel(model);
   }
 
-  @Descriptor("run one sequence through a model and write its logits (or last hidden state), every "
-      + "blocks.L.mlp.hook_post and blocks.L.hook_resid_post, and with --target the gradient of the last "
-      + "position's target logit with respect to each mlp.hook_post, to a safetensors file")
+  @Descriptor("run one sequence through a model and write its activations (and, with --target, gradients) to a"
+      + " safetensors file: the logits or last hidden state, every blocks.L.mlp.hook_post and blocks.L.hook_resid_post,"
+      + " and the gradient of the last position's target logit with respect to each mlp.hook_post")
   public TraceWritten trace(
       @Descriptor("token ids, comma-separated") @Parameter(names = {"--ids"}, absentValue = "") String ids,
       @Descriptor("text to tokenize with the model's tokenizer.json") @Parameter(names = {"--text"}, absentValue = "")

@@ -31,7 +31,8 @@ class ConsoleTest {
   @Test
   void onATerminalProgressIsOneBarRedrawnInPlaceOnTheStepsLine() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    ConsoleRunListener listener = new ConsoleRunListener(new PrintStream(bytes, true, StandardCharsets.UTF_8), true);
+    ConsoleRunListener listener = new ConsoleRunListener(new PrintStream(bytes, true, StandardCharsets.UTF_8), true,
+        Duration.ZERO);
     RunStep step = new RunStep(1, 2, 3, "sentences", "dataset.text");
     listener.stepStarted(step);
     listener.progress(step, "reading", 0, 3_000_000);
@@ -48,7 +49,8 @@ class ConsoleTest {
   @Test
   void elsewhereProgressIsALineAtEveryTenth() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    ConsoleRunListener listener = new ConsoleRunListener(new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
+    ConsoleRunListener listener = new ConsoleRunListener(new PrintStream(bytes, true, StandardCharsets.UTF_8), false,
+        Duration.ZERO);
     RunStep step = new RunStep(1, 1, 1, "count", "test.count");
     listener.stepStarted(step);
     for (int percent = 0; percent <= 100; percent++) {
@@ -60,6 +62,18 @@ class ConsoleTest {
     assertTrue(lines.get(5).startsWith("        counting [##########..........] 50/100"), lines.toString());
     assertEquals("  [1/1] count          test.count         done in 12 ms", lines.get(11));
     assertFalse(String.join("", lines).contains("\r"));
+  }
+
+  @Test
+  void aShortStepShowsNoProgress() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ConsoleRunListener listener = new ConsoleRunListener(new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
+    RunStep step = new RunStep(1, 1, 1, "count", "test.count");
+    listener.stepStarted(step);
+    listener.progress(step, "counting", 0, 100);
+    listener.progress(step, "counting", 100, 100);
+    listener.stepDone(step, Duration.ofMillis(3));
+    assertEquals("  [1/1] count          test.count         done in 3 ms\n", bytes.toString(StandardCharsets.UTF_8));
   }
 
   /** A command class as a plugin would write one. */
