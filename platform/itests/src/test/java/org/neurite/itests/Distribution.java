@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The assembled distribution under test, and ways to run it as a separate process. */
@@ -29,12 +30,19 @@ final class Distribution {
 
   /** Starts {@code bin/neurite --workspace WS ARGS...}, its output going to the two files. */
   static Process start(Path workspace, List<String> prefix, Path out, Path err, String... args) throws IOException {
+    return start(workspace, prefix, Map.of(), out, err, args);
+  }
+
+  private static Process start(Path workspace, List<String> prefix, Map<String, String> env, Path out, Path err,
+      String... args) throws IOException {
     List<String> command = new ArrayList<>(prefix);
     command.add(home().resolve("bin/neurite").toString());
     command.add("--workspace");
     command.add(workspace.toString());
     command.addAll(List.of(args));
-    return new ProcessBuilder(command)
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().putAll(env);
+    return builder
         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
         .redirectOutput(out.toFile())
         .redirectError(err.toFile())
@@ -48,9 +56,43 @@ final class Distribution {
 
   /** Same as {@link #run}, under a command prefix such as {@code unshare -n}. */
   static Result runWith(Path workspace, List<String> prefix, String... args) throws Exception {
+    return runWith(workspace, prefix, Map.of(), args);
+  }
+
+  /** Same as {@link #run}, with more environment variables (e.g. {@code NEURITE_TIMING=1}). */
+  static Result runWith(Path workspace, Map<String, String> env, String... args) throws Exception {
+    return runWith(workspace, List.of(), env, args);
+  }
+
+  /**
+   * Runs {@code bin/neurite --workspace WS ARGS...} on a pseudo-terminal, as a user at a terminal runs
+   * it ({@code script}, from util-linux, provides the terminal); stdout and stderr both come back in out.
+   */
+  static Result runOnTerminal(Path workspace, String... args) throws Exception {
+    List<String> words = new ArrayList<>(List.of(home().resolve("bin/neurite").toString(), "--workspace",
+        workspace.toString()));
+    words.addAll(List.of(args));
+    String line = String.join(" ", words.stream().map(w -> "'" + w.replace("'", "'\\''") + "'").toList());
+    Path out = Files.createTempFile("neurite-out", ".txt");
+    Process process = new ProcessBuilder("script", "-qec", line, "/dev/null")
+        .redirectInput(ProcessBuilder.Redirect.PIPE)
+        .redirectOutput(out.toFile())
+        .redirectErrorStream(true)
+        .start();
+    if (!process.waitFor(5, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      throw new AssertionError("neurite " + String.join(" ", args) + " on a terminal did not finish within 5 minutes");
+    }
+    Result result = new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8), "");
+    Files.deleteIfExists(out);
+    return result;
+  }
+
+  private static Result runWith(Path workspace, List<String> prefix, Map<String, String> env, String... args)
+      throws Exception {
     Path out = Files.createTempFile("neurite-out", ".txt");
     Path err = Files.createTempFile("neurite-err", ".txt");
-    Process process = start(workspace, prefix, out, err, args);
+    Process process = start(workspace, prefix, env, out, err, args);
     Duration limit = Duration.ofMinutes(5);
     if (!process.waitFor(limit.toSeconds(), TimeUnit.SECONDS)) {
       process.destroyForcibly();

@@ -24,7 +24,7 @@ final class Failure {
   /** Gogo's own complaints about a command line (unknown command, wrong arguments) are user errors too. */
   static boolean isCommandLineError(Throwable failure) {
     String message = String.valueOf(failure.getMessage());
-    return failure instanceof IllegalArgumentException
+    return failure instanceof CommandLineException || failure instanceof IllegalArgumentException
         && (message.startsWith("Command not found") || message.startsWith("Cannot coerce")
             || message.contains("usage:") || message.startsWith("Unable to"));
   }

@@ -2,6 +2,7 @@ package org.neurite.launcher;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -17,9 +18,11 @@ final class InteractiveConsole {
       throws Exception {
     Path log = workspace.resolve("logs/neurite.log");
     try (Terminal terminal = TerminalBuilder.builder().name("neurite").system(true).build()) {
+      session.terminal(!Terminal.TYPE_DUMB.equals(terminal.getType()) && !Terminal.TYPE_DUMB_COLOR.equals(terminal.getType()));
       LineReader reader = LineReaderBuilder.builder()
           .terminal(terminal)
           .appName("neurite")
+          .completer(new ConsoleCompleter(new SessionCommands(session), List.of(Path.of("").toAbsolutePath(), workspace)))
           .variable(LineReader.HISTORY_FILE, workspace.resolve(".neurite_history"))
           .build();
       out.println("Neurite " + version + "  workspace " + workspace);

@@ -75,6 +75,8 @@ public final class Main {
   private static int runOnce(Neurite neurite, List<String> command, PrintStream out, PrintStream err, Path log)
       throws Exception {
     GogoSession.awaitCommand(neurite.context(), command.get(0), 10_000);
+    // Java's console exists when both standard input and output are a terminal.
+    neurite.session().terminal(System.console() != null);
     return execute(neurite.session(), CommandLine.join(command), out, err, log);
   }
 
@@ -88,7 +90,10 @@ public final class Main {
       return 0;
     } catch (Exception | LinkageError e) {
       Throwable userError = Failure.userError(e);
-      if (userError != null) {
+      if (e instanceof CommandLineException) {
+        err.println("error: " + e.getMessage());
+        LOG.log(Level.INFO, "Command failed: " + line, e);
+      } else if (userError != null) {
         err.println("error: " + userError.getMessage());
         LOG.log(Level.INFO, "Command failed: " + line, e);
       } else if (Failure.isCommandLineError(e)) {

@@ -63,9 +63,28 @@ public final class Neurite implements AutoCloseable {
    *     user error whose message says how to fix it
    */
   public String execute(String commandLine) throws Exception {
+    return session.format(call(commandLine));
+  }
+
+  /**
+   * Runs one console command line and returns the command's value itself rather than its text: for
+   * {@code run} the run's outcome, for {@code show} the run's detail, for {@code runs} the list.
+   * The value's class belongs to a bundle, which the caller does not share; read its components with
+   * {@link Values#get}, e.g. {@code Values.get(neurite.call("run x.json"), "status")}.
+   *
+   * @return the value, or null when the command returns nothing
+   * @throws Exception as {@link #execute}; a {@link CommandLineException} when the words do not fit
+   *     the command, naming the argument and what it takes
+   */
+  public Object call(String commandLine) throws Exception {
     List<String> words = List.of(commandLine.trim().split("\\s+", 2));
     GogoSession.awaitCommand(boot.context(), words.get(0), 10_000);
-    return session.execute(commandLine);
+    return session.call(commandLine);
+  }
+
+  /** The text a command's value is printed as (what {@link #execute} returns); null for null. */
+  public String format(Object value) throws Exception {
+    return session.format(value);
   }
 
   GogoSession session() {

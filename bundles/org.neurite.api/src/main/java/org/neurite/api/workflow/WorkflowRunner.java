@@ -1,9 +1,9 @@
 package org.neurite.api.workflow;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import org.neurite.api.listener.RunListener;
 import org.neurite.api.step.StepSpec;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -30,15 +30,16 @@ public interface WorkflowRunner {
   String validate(Path file, RunOptions options);
 
   /**
-   * Validates, then runs a workflow. Progress goes to {@code out}, one line per step.
+   * Validates, then runs a workflow, telling {@code listener} what each step does as it goes.
    *
    * @throws org.neurite.api.NeuriteException if the file is invalid (nothing is run or recorded)
    */
-  RunOutcome run(Path file, RunOptions options, PrintStream out);
+  RunOutcome run(Path file, RunOptions options, RunListener listener);
 
   /**
    * Continues a failed, cancelled or interrupted run from its last completed step, under the same
-   * run id, with the workflow text and parameters it was started with.
+   * run id, with the workflow text it was started with and the typed parameter values it recorded
+   * (a list element holding a comma stays one element).
    */
-  RunOutcome resume(long runId, PrintStream out);
+  RunOutcome resume(long runId, RunListener listener);
 }

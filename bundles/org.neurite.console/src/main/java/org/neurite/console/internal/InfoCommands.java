@@ -3,9 +3,10 @@ package org.neurite.console.internal;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.felix.service.command.Descriptor;
+import org.apache.felix.service.command.annotations.GogoCommand;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.backend.DeviceInfo;
 import org.neurite.api.backend.TensorBackend;
@@ -17,13 +18,27 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code info} and {@code selftest}: what this installation is and whether it computes. */
-@Component(
-    service = InfoCommands.class,
-    property = {"osgi.command.scope=neurite", "osgi.command.function=info", "osgi.command.function=selftest"})
+@Component(service = InfoCommands.class)
+@GogoCommand(scope = "neurite", function = {"info", "selftest"})
 public final class InfoCommands {
   private final TensorBackend backend;
   private final Workspace workspace;
   private final BundleContext context;
+
+  /** What {@code info} shows. */
+  public record Info(String neurite, String home, String workspace, String java, String engine, String nativeCache,
+      List<DeviceInfo> devices, List<BundleState> bundles) {
+    public Info {
+      devices = List.copyOf(devices);
+      bundles = List.copyOf(bundles);
+    }
+  }
+
+  /** One installed bundle and its state ({@code ACTIVE}, {@code RESOLVED}, ...). */
+  public record BundleState(long id, String state, String symbolicName, String version) {}
+
+  /** A passed self-test: the matrix size, the device, the largest difference from plain Java. */
+  public record SelfTest(int size, String device, double maxError, int openScopes) {}
 
   @Activate
   public InfoCommands(@Reference TensorBackend backend, @Reference Workspace workspace, BundleContext context) {
@@ -33,32 +48,18 @@ public final class InfoCommands {
   }
 
   @Descriptor("show the Neurite version, bundles and their states, tensor engine, devices and workspace")
-  public String info() {
-    Table table = new Table();
-    table.row("Neurite", property("neurite.version"));
-    table.row("home", property("neurite.home"));
-    table.row("workspace", workspace.root().toString());
-    table.row("Java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-    table.row("engine", backend.engineName() + " " + backend.engineVersion() + " (DJL " + backend.djlVersion() + ")");
-    table.row("native cache", System.getProperty("DJL_CACHE_DIR", "DJL default (~/.djl.ai)"));
-    for (DeviceInfo device : backend.devices()) {
-      table.row("device " + device.id(), device.description());
-    }
-    StringBuilder out = new StringBuilder(table.render());
-    Bundle[] bundles = context.getBundles();
-    long active = java.util.Arrays.stream(bundles).filter(b -> b.getState() == Bundle.ACTIVE).count();
-    out.append("\nbundles (").append(active).append(" of ").append(bundles.length).append(" active)\n");
-    Table list = new Table();
-    for (Bundle bundle : bundles) {
-      list.row(String.format("%3d %-9s", bundle.getBundleId(), state(bundle.getState())),
-          bundle.getSymbolicName() + " " + bundle.getVersion());
-    }
-    out.append(list.render());
-    return out.toString();
+  public Info info() {
+    List<BundleState> bundles = Arrays.stream(context.getBundles())
+        .map(b -> new BundleState(b.getBundleId(), state(b.getState()), b.getSymbolicName(), b.getVersion().toString()))
+        .toList();
+    return new Info(property("neurite.version"), property("neurite.home"), workspace.root().toString(),
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
+        backend.engineName() + " " + backend.engineVersion() + " (DJL " + backend.djlVersion() + ")",
+        System.getProperty("DJL_CACHE_DIR", "DJL default (~/.djl.ai)"), backend.devices(), bundles);
   }
 
   @Descriptor("check that the tensor backend computes correctly on a device: a matrix product compared with plain Java")
-  public String selftest(@Descriptor("device to test: cpu or cuda:N") String device) {
+  public SelfTest selftest(@Descriptor("device to test: cpu or cuda:N") String device) {
     int n = 64;
     float[] a = new float[n * n];
     float[] b = new float[n * n];
@@ -88,12 +89,11 @@ public final class InfoCommands {
       throw new IllegalStateException("the " + device + " backend computed a wrong matrix product: max abs error "
           + maxError + " against plain Java");
     }
-    return String.format("ok: %dx%d matmul on %s matches plain Java (max abs error %.2e); open scopes: %d",
-        n, n, device, maxError, backend.openScopes());
+    return new SelfTest(n, device, maxError, backend.openScopes());
   }
 
-  @Descriptor("check that the tensor backend computes correctly on the cpu")
-  public String selftest() {
+  @Descriptor("check that the tensor backend computes correctly: a matrix product on the cpu compared with plain Java")
+  public SelfTest selftest() {
     return selftest("cpu");
   }
 
@@ -115,23 +115,5 @@ public final class InfoCommands {
       case Bundle.STOPPING -> "STOPPING";
       default -> "UNINSTALLED";
     };
-  }
-
-  /** Two aligned columns. */
-  static final class Table {
-    private final List<String[]> rows = new ArrayList<>();
-
-    void row(String key, String value) {
-      rows.add(new String[] {key, value});
-    }
-
-    String render() {
-      int width = rows.stream().mapToInt(r -> r[0].length()).max().orElse(0);
-      StringBuilder out = new StringBuilder();
-      for (String[] row : rows) {
-        out.append("  ").append(row[0]).append(" ".repeat(width - row[0].length() + 2)).append(row[1]).append('\n');
-      }
-      return out.toString();
-    }
   }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.OptionalLong;
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
+import org.apache.felix.service.command.annotations.GogoCommand;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.model.HookPoint;
 import org.neurite.api.model.LanguageModel;
@@ -20,14 +21,36 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code models}, {@code load}, {@code unload} and {@code trace}: models and a look inside them. */
-@Component(
-    service = ModelCommands.class,
-    property = {"osgi.command.scope=neurite", "osgi.command.function=models", "osgi.command.function=load",
-        "osgi.command.function=unload", "osgi.command.function=trace"})
+@Component(service = ModelCommands.class)
+@GogoCommand(scope = "neurite", function = {"models", "load", "unload", "trace"})
 public final class ModelCommands {
   private final ModelRepository repository;
   private final Tracer tracer;
   private final Workspace workspace;
+
+  /** What {@code models} lists. */
+  public record ModelList(List<ModelEntry> models) {
+    public ModelList {
+      models = List.copyOf(models);
+    }
+  }
+
+  /** One model and, when asked for, its hook points. */
+  public record ModelHooks(String name, String summary, List<HookPoint> hooks) {
+    public ModelHooks {
+      hooks = List.copyOf(hooks);
+    }
+  }
+
+  /** A model now loaded for this session. */
+  public record LoadedModel(String name, String source, long millis, String summary, String sha256,
+      boolean hasTokenizer) {}
+
+  /** A model forgotten by {@code unload}. */
+  public record UnloadedModel(String name) {}
+
+  /** What {@code trace} wrote; {@code withTarget} when a target logit was differentiated. */
+  public record TraceWritten(Tracer.Trace trace, boolean withTarget) {}
 
   @Activate
   public ModelCommands(@Reference ModelRepository repository, @Reference Tracer tracer,
@@ -38,57 +61,42 @@ public final class ModelCommands {
   }
 
   @Descriptor("list loaded models, the folders under the workspace's models/, and shipped models")
-  public String models() {
-    List<ModelEntry> entries = repository.models();
-    if (entries.isEmpty()) {
-      return "no models: put a Hugging Face folder (config.json + model.safetensors) under models/";
-    }
-    StringBuilder out = new StringBuilder(String.format("  %-28s %-10s %s%n", "name", "status", "what"));
-    for (ModelEntry e : entries) {
-      out.append(String.format("  %-28s %-10s %s%n", e.name(), e.status(), e.summary()));
-    }
-    return out.toString();
+  public ModelList models() {
+    return new ModelList(repository.models());
   }
 
   @Descriptor("list a model's hook points with their shapes (loads it if needed)")
-  public String models(
+  public ModelHooks models(
       @Descriptor("show hook points") @Parameter(names = {"-k", "--hooks"}, presentValue = "true", absentValue = "false")
           boolean hooks,
       @Descriptor("the model: a folder or a name from `models`") String model) {
     LanguageModel loaded = repository.load(model, LoadOptions.defaults());
-    StringBuilder out = new StringBuilder(loaded.name() + ": " + loaded.spec().summary() + "\n");
-    if (hooks) {
-      for (HookPoint point : loaded.spec().hookPoints()) {
-        out.append(String.format("  %-34s %s%n", point.name(), point.shape()));
-      }
-    }
-    return out.toString();
+    return new ModelHooks(loaded.name(), loaded.spec().summary(), hooks ? loaded.spec().hookPoints() : List.of());
   }
 
   @Descriptor("load a model and keep it for this session")
-  public String load(
+  public LoadedModel load(
       @Descriptor("compute type: float32 or float64") @Parameter(names = {"--dtype"}, absentValue = "float32") String dtype,
       @Descriptor("device: cpu or cuda:N") @Parameter(names = {"-d", "--device"}, absentValue = "cpu") String device,
       @Descriptor("the model: a folder (config.json + safetensors) or a name from `models`") String model) {
     long started = System.nanoTime();
     LanguageModel loaded = repository.load(model, new LoadOptions(device, dtype));
-    return "loaded " + loaded.name() + " from " + loaded.source() + " in " + (System.nanoTime() - started) / 1_000_000
-        + " ms\n  " + loaded.spec().summary() + "\n  sha256 " + loaded.contentHash()
-        + (loaded.tokenizer().isPresent() ? "" : "\n  no tokenizer.json: give token ids (--ids)");
+    return new LoadedModel(loaded.name(), loaded.source().toString(), (System.nanoTime() - started) / 1_000_000,
+        loaded.spec().summary(), loaded.contentHash(), loaded.tokenizer().isPresent());
   }
 
   @Descriptor("forget a loaded model and free its memory")
-  public String unload(@Descriptor("the model's name") String name) {
-    if (!repository.unload(name)) {
-      throw new NeuriteException("No model named " + name + " is loaded; `models` lists the loaded ones.");
+  public UnloadedModel unload(@Descriptor("the loaded model's name") String model) {
+    if (!repository.unload(model)) {
+      throw new NeuriteException("No model named " + model + " is loaded; `models` lists the loaded ones.");
     }
-    return "unloaded " + name;
+    return new UnloadedModel(model);
   }
 
-  @Descriptor("run one sequence through a model and write its logits (or last hidden state), every "
-      + "blocks.L.mlp.hook_post and blocks.L.hook_resid_post, and with --target the gradient of the last "
-      + "position's target logit with respect to each mlp.hook_post, to a safetensors file")
-  public String trace(
+  @Descriptor("run one sequence through a model and write its activations (and, with --target, gradients) to a"
+      + " safetensors file: the logits or last hidden state, every blocks.L.mlp.hook_post and blocks.L.hook_resid_post,"
+      + " and the gradient of the last position's target logit with respect to each mlp.hook_post")
+  public TraceWritten trace(
       @Descriptor("token ids, comma-separated") @Parameter(names = {"--ids"}, absentValue = "") String ids,
       @Descriptor("text to tokenize with the model's tokenizer.json") @Parameter(names = {"--text"}, absentValue = "")
           String text,
@@ -108,10 +116,7 @@ public final class ModelCommands {
     long[] tokens = ids.isEmpty() ? tokenizer(loaded).encode(text) : parseIds(ids);
     Path file = workspace.output(out);
     Tracer.Trace trace = tracer.trace(loaded, tokens, target(loaded, target), file);
-    return "wrote " + trace.tensors().size() + " tensors to " + trace.file() + "\n  ids " + Arrays.toString(trace.ids())
-        + (target.isEmpty() ? "" : "\n  target logit " + trace.targetLogit())
-        + "\n  " + String.join(", ", trace.tensors().subList(0, Math.min(6, trace.tensors().size())))
-        + (trace.tensors().size() > 6 ? ", ..." : "");
+    return new TraceWritten(trace, !target.isEmpty());
   }
 
   private static TextTokenizer tokenizer(LanguageModel model) {

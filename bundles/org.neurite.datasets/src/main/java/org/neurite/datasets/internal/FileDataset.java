@@ -3,6 +3,9 @@ package org.neurite.datasets.internal;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.BufferedReader;
+import java.io.FilterInputStream;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.CharacterCodingException;
@@ -12,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.neurite.api.NeuriteException;
@@ -86,10 +90,34 @@ final class FileDataset implements Dataset {
 
   @Override
   public Stream<Example> examples() {
+    return examples(bytes -> { });
+  }
+
+  /** The examples, telling {@code bytesRead} how many more bytes of the file were read (for progress). */
+  Stream<Example> examples(LongConsumer bytesRead) {
     RecordReader records = records();
     BufferedReader in;
     try {
-      in = Files.newBufferedReader(path, StandardCharsets.UTF_8);
+      InputStream counted = new FilterInputStream(Files.newInputStream(path)) {
+        @Override
+        public int read() throws IOException {
+          int b = super.read();
+          if (b >= 0) {
+            bytesRead.accept(1);
+          }
+          return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+          int n = super.read(buffer, offset, length);
+          if (n > 0) {
+            bytesRead.accept(n);
+          }
+          return n;
+        }
+      };
+      in = new BufferedReader(new InputStreamReader(counted, StandardCharsets.UTF_8.newDecoder()));
     } catch (IOException e) {
       throw new NeuriteException("Cannot open dataset " + path + ": " + e.getMessage(), e);
     }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.neurite.api.NeuriteException;
+import org.neurite.api.context.Progress;
 import org.neurite.api.context.StepContext;
 import org.neurite.api.data.Dataset;
 import org.neurite.api.data.Example;
@@ -113,7 +114,8 @@ abstract class FileDatasetStep implements Step {
     FileDataset dataset = new FileDataset(name, format(), path, context.workspace().contentHash(path), options(context));
     Map<String, Long> groups = new TreeMap<>();
     long count = 0;
-    try (Stream<Example> examples = dataset.examples()) {
+    try (Progress progress = context.progress("reading " + path.getFileName(), Files.size(path));
+        Stream<Example> examples = dataset.examples(progress::advance)) {
       for (Example example : (Iterable<Example>) examples::iterator) {
         count++;
         if (example.group() != null) {

@@ -10,6 +10,7 @@ import org.neurite.api.backend.TensorBackend;
 import org.neurite.api.context.Artifacts;
 import org.neurite.api.context.Progress;
 import org.neurite.api.context.StepContext;
+import org.neurite.api.listener.RunStep;
 import org.neurite.api.provenance.SourceKind;
 import org.neurite.api.step.ArtifactWriter;
 import org.neurite.api.workspace.Workspace;
@@ -18,16 +19,18 @@ import org.neurite.support.files.ContentHash;
 /** The context one step runs in: typed parameters, lazily restored inputs, and recording as it goes. */
 final class EngineStepContext implements StepContext, Artifacts {
   private final RunContext run;
+  private final RunStep step;
   private final String stepId;
   private final long recordId;
   private final Map<String, Object> params;
   private final Map<String, Supplier<Object>> inputs;
   private final Map<Path, String> artifactHashes = new ConcurrentHashMap<>();
 
-  EngineStepContext(RunContext run, String stepId, long recordId, Map<String, Object> params,
+  EngineStepContext(RunContext run, RunStep step, long recordId, Map<String, Object> params,
       Map<String, Supplier<Object>> inputs) {
     this.run = run;
-    this.stepId = stepId;
+    this.step = step;
+    this.stepId = step.stepId();
     this.recordId = recordId;
     this.params = params;
     this.inputs = inputs;
@@ -95,7 +98,7 @@ final class EngineStepContext implements StepContext, Artifacts {
 
   @Override
   public Progress progress(String label, long total) {
-    return new ConsoleProgress(run.out(), label, total);
+    return new ReportedProgress(run.listener(), step, label, total);
   }
 
   @Override

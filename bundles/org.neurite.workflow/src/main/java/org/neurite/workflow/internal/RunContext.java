@@ -1,6 +1,5 @@
 package org.neurite.workflow.internal;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.neurite.api.backend.TensorBackend;
@@ -9,4 +8,4 @@ import org.neurite.api.workspace.Workspace;
 
 /** What every step of one run shares. */
 record RunContext(long runId, String device, Workspace workspace, Path runsDir, ProvenanceStore store,
-    TensorBackend backend, ValueCodecs codecs, PrintStream out, AtomicBoolean cancelled) {}
+    TensorBackend backend, ValueCodecs codecs, Listeners listener, AtomicBoolean cancelled) {}

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.neurite.api.NeuriteException;
+import org.neurite.api.listener.RunStep;
 import org.neurite.api.provenance.MemoHit;
 import org.neurite.api.provenance.RunStatus;
 import org.neurite.api.provenance.StepFinish;
@@ -76,9 +77,10 @@ final class RunExecution {
         message = "step service " + planned.spec().name() + " went away during the run";
         break;
       }
-      String prefix = String.format("  [%d/%d] %-14s %-18s ", index, total, planned.id(), planned.spec().name());
+      RunStep event = new RunStep(run.runId(), index, total, planned.id(), planned.spec().name());
       try {
-        StepOutcome outcome = runOne(planned, step, prefix);
+        run.listener().stepStarted(event);
+        StepOutcome outcome = runOne(planned, step, event);
         outcomes.add(outcome);
         if (outcome.status() == StepStatus.CANCELLED) {
           status = RunStatus.CANCELLED;
@@ -93,10 +95,12 @@ final class RunExecution {
       }
     }
     run.store().finishRun(run.runId(), status, message);
-    return new RunOutcome(run.runId(), status, message, outcomes, Duration.ofNanos(System.nanoTime() - started));
+    RunOutcome outcome = new RunOutcome(run.runId(), status, message, outcomes, Duration.ofNanos(System.nanoTime() - started));
+    run.listener().runFinished(outcome);
+    return outcome;
   }
 
-  private StepOutcome runOne(Plan.PlannedStep planned, RegisteredStep step, String prefix) throws StepFailure {
+  private StepOutcome runOne(Plan.PlannedStep planned, RegisteredStep step, RunStep event) throws StepFailure {
     long started = System.nanoTime();
     String paramsJson = MemoKey.canonicalParams(planned.params());
     List<StepInput> inputs = new ArrayList<>();
@@ -115,7 +119,7 @@ final class RunExecution {
     planned.params().forEach((name, json) -> params.put(name,
         ParamTypes.toJava(planned.spec().param(name).orElseThrow().type(), json, run.workspace())));
     Map<String, String> keyParts = new LinkedHashMap<>(inputHashes);
-    sources(planned, step, params, inputValues).forEach((name, hash) -> keyParts.put("source:" + name, hash));
+    sources(planned, step, event, params, inputValues).forEach((name, hash) -> keyParts.put("source:" + name, hash));
     String memoKey = MemoKey.of(step, paramsJson, keyParts, earlierKeys);
     memoKeys.put(planned.id(), memoKey);
 
@@ -125,7 +129,7 @@ final class RunExecution {
       if (problem.isEmpty()) {
         states.put(planned.id(), reuse(planned, step, earlier.cachedFrom() != null ? earlier.cachedFrom() : earlier.id(),
             earlier.outputs()));
-        run.out().println(prefix + "done before the interruption (step record " + earlier.id() + ")");
+        run.listener().stepCached(event, earlier.id(), run.runId(), true);
         return new StepOutcome(planned.id(), planned.spec().name(), earlier.status(), Duration.ZERO, earlier.cachedFrom());
       }
       LOG.log(Level.INFO, "Step {0} of run {1} runs again: {2}", planned.id(), run.runId(), problem.get());
@@ -141,19 +145,19 @@ final class RunExecution {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         run.store().finishStep(record, StepFinish.cached(originId, origin.outputs(), took));
         states.put(planned.id(), reuse(planned, step, originId, origin.outputs()));
-        run.out().println(prefix + "cached (step record " + originId + " of run " + origin.runId() + ")");
+        run.listener().stepCached(event, originId, origin.runId(), false);
         return new StepOutcome(planned.id(), planned.spec().name(), StepStatus.CACHED, took, originId);
       }
     }
     long record = run.store().beginStep(start);
     runningRecord = record;
-    EngineStepContext context = new EngineStepContext(run, planned.id(), record, params, inputValues);
+    EngineStepContext context = new EngineStepContext(run, event, record, params, inputValues);
     try {
       StepResult result = step.step().run(context);
       Duration took = Duration.ofNanos(System.nanoTime() - started);
       if (run.cancelled().get()) {
         run.store().finishStep(record, StepFinish.cancelled(took));
-        run.out().println(prefix + "cancelled");
+        run.listener().stepCancelled(event, took);
         return new StepOutcome(planned.id(), planned.spec().name(), StepStatus.CANCELLED, took, null);
       }
       List<StepOutput> outputs = persistOutputs(planned, step, result, context);
@@ -166,7 +170,7 @@ final class RunExecution {
       Map<String, StepOutput> byName = new LinkedHashMap<>();
       outputs.forEach(o -> byName.put(o.name(), o));
       states.put(planned.id(), new StepState(record, byName, values));
-      run.out().println(prefix + "done in " + human(took));
+      run.listener().stepDone(event, took);
       return new StepOutcome(planned.id(), planned.spec().name(), StepStatus.SUCCEEDED, took, null);
     } catch (Exception | LinkageError e) {
       Duration took = Duration.ofNanos(System.nanoTime() - started);
@@ -176,9 +180,10 @@ final class RunExecution {
         LOG.log(Level.ERROR, "Step " + planned.id() + " (" + planned.spec().name() + ") of run " + run.runId()
             + " failed with an unexpected error", e);
       }
-      run.out().println(prefix + "FAILED after " + human(took));
       String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage();
-      throw new StepFailure(userError ? message : e + " (a bug in " + step.bundle() + "; stack trace in the log)",
+      String shown = userError ? message : e + " (a bug in " + step.bundle() + "; stack trace in the log)";
+      run.listener().stepFailed(event, took, shown, false);
+      throw new StepFailure(shown,
           new StepOutcome(planned.id(), planned.spec().name(), StepStatus.FAILED, took, null));
     } finally {
       runningRecord = null;
@@ -186,9 +191,9 @@ final class RunExecution {
   }
 
   /** What the step reads from outside the workflow, hashed (see Step.sources); a failure here fails the step. */
-  private Map<String, String> sources(Plan.PlannedStep planned, RegisteredStep step, Map<String, Object> params,
-      Map<String, Supplier<Object>> inputValues) throws StepFailure {
-    EngineStepContext context = new EngineStepContext(run, planned.id(), 0, params, inputValues);
+  private Map<String, String> sources(Plan.PlannedStep planned, RegisteredStep step, RunStep event,
+      Map<String, Object> params, Map<String, Supplier<Object>> inputValues) throws StepFailure {
+    EngineStepContext context = new EngineStepContext(run, event, 0, params, inputValues);
     try {
       return step.step().sources(context);
     } catch (Exception | LinkageError e) {
@@ -196,8 +201,9 @@ final class RunExecution {
       if (!userError) {
         LOG.log(Level.ERROR, "Step " + planned.id() + " (" + planned.spec().name() + ") could not name its sources", e);
       }
-      run.out().println("  " + planned.id() + ": FAILED before it ran: " + e.getMessage());
-      throw new StepFailure(userError ? e.getMessage() : e + " (a bug in " + step.bundle() + "; stack trace in the log)",
+      String shown = userError ? e.getMessage() : e + " (a bug in " + step.bundle() + "; stack trace in the log)";
+      run.listener().stepFailed(event, Duration.ZERO, shown, true);
+      throw new StepFailure(shown,
           new StepOutcome(planned.id(), planned.spec().name(), StepStatus.FAILED, Duration.ZERO, null));
     }
   }
@@ -235,11 +241,6 @@ final class RunExecution {
           new EngineValueFiles(run, null))));
     }
     return new StepState(originId, byName, values);
-  }
-
-  private static String human(Duration d) {
-    long ms = d.toMillis();
-    return ms < 1000 ? ms + " ms" : String.format("%.1f s", ms / 1000.0);
   }
 
   /** Evaluates once, on first use. */

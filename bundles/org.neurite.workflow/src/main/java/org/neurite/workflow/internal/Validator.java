@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import org.neurite.api.step.ParamSpec;
+import org.neurite.api.step.ParamType;
 import org.neurite.api.step.PortSpec;
 import org.neurite.api.step.StepSpec;
 import org.neurite.api.workflow.RunOptions;
@@ -40,8 +41,17 @@ final class Validator {
   }
 
   static Plan validate(WorkflowDefinition workflow, Map<String, StepSpec> registry, RunOptions options) {
+    return validate(workflow, registry, options, Map.of());
+  }
+
+  /**
+   * Validates with parameter values that are already typed (a resumed run's recorded values), applied
+   * after the workflow's defaults and before the text overrides of {@code options}.
+   */
+  static Plan validate(WorkflowDefinition workflow, Map<String, StepSpec> registry, RunOptions options,
+      Map<String, JsonElement> typedParams) {
     Validator v = new Validator(workflow, registry);
-    Map<String, JsonElement> params = v.effectiveParams(options);
+    Map<String, JsonElement> params = v.effectiveParams(typedParams, options);
     String device = options.device() != null ? options.device()
         : params.containsKey(DEVICE) ? params.get(DEVICE).getAsString() : "cpu";
     List<Plan.PlannedStep> steps = v.steps(params);
@@ -51,14 +61,29 @@ final class Validator {
     return new Plan(workflow, params, device, ordered);
   }
 
-  private Map<String, JsonElement> effectiveParams(RunOptions options) {
+  private Map<String, JsonElement> effectiveParams(Map<String, JsonElement> typed, RunOptions options) {
     Map<String, JsonElement> params = new LinkedHashMap<>();
     workflow.params().forEach((name, p) -> params.put(name, p.defaultValue()));
+    typed.forEach((name, value) -> {
+      WorkflowDefinition.Param declared = workflow.params().get(name);
+      String mismatch = declared == null ? "the workflow has no such parameter" : ParamTypes.check(declared.type(), value);
+      if (mismatch != null) {
+        problems.add(null, "recorded parameter '" + name + "' = " + value + ": " + mismatch);
+      } else {
+        params.put(name, value);
+      }
+    });
     options.overrides().forEach((name, text) -> {
       WorkflowDefinition.Param declared = workflow.params().get(name);
       if (declared == null) {
         problems.add(null, "--set " + name + ": the workflow has no parameter '" + name + "'"
             + suggestion(name, workflow.params().keySet()) + "; declared: " + listOrNone(workflow.params().keySet()));
+        return;
+      }
+      if (text.isBlank() && declared.type() != ParamType.STRING && declared.type() != ParamType.STRING_LIST) {
+        problems.add(null, "--set " + name + "=" + text + ": no value for parameter '" + name + "' ("
+            + declared.type().jsonName() + "); give one after the '=', or leave --set " + name
+            + " out to keep the workflow's value " + declared.defaultValue());
         return;
       }
       JsonElement value = ParamTypes.fromText(declared.type(), text);

@@ -3,11 +3,9 @@ package org.neurite.workflow.internal;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import java.io.PrintStream;
 import java.lang.System.Logger.Level;
 import java.lang.System.Logger;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.backend.TensorBackend;
+import org.neurite.api.listener.RunListener;
+import org.neurite.api.listener.RunStarted;
 import org.neurite.api.provenance.ProvenanceStore;
 import org.neurite.api.provenance.Run;
 import org.neurite.api.provenance.RunStart;
@@ -135,49 +135,56 @@ public final class WorkflowEngine implements WorkflowRunner {
   }
 
   private Plan plan(WorkflowDefinition definition, RunOptions options) {
+    return plan(definition, options, Map.of());
+  }
+
+  private Plan plan(WorkflowDefinition definition, RunOptions options, Map<String, JsonElement> recorded) {
     Map<String, StepSpec> registry = new HashMap<>();
     steps.forEach((name, r) -> registry.put(name, r.spec()));
-    Plan plan = Validator.validate(definition, registry, options);
+    Plan plan = Validator.validate(definition, registry, options, recorded);
     backend.device(plan.device());
     return plan;
   }
 
   @Override
-  public RunOutcome run(Path file, RunOptions options, PrintStream out) {
+  public RunOutcome run(Path file, RunOptions options, RunListener listener) {
+    Listeners listeners = new Listeners(listener);
     Plan plan = plan(WorkflowParser.read(file), options);
     String text = plan.definition().text();
     RunStart start = new RunStart(plan.definition().name(), file.toAbsolutePath().toString(), text,
         ContentHash.sha256(text), runParams(plan), CurrentProcess.identity(), versions(), plan.device(), workspace.root().toString());
     long runId = store.beginRun(start);
-    out.printf("run %d: %s (%d steps, device %s)%n", runId, plan.definition().name(), plan.steps().size(), plan.device());
-    return execute(plan, runId, options.noCache(), Map.of(), out);
+    listeners.runStarted(new RunStarted(runId, plan.definition().name(), plan.steps().size(), plan.device(), 1, 0));
+    return execute(plan, runId, options.noCache(), Map.of(), listeners);
   }
 
   @Override
-  public RunOutcome resume(long runId, PrintStream out) {
+  public RunOutcome resume(long runId, RunListener listener) {
+    Listeners listeners = new Listeners(listener);
     Run earlier = store.run(runId).orElseThrow(() -> new NeuriteException("There is no run " + runId + "; `runs` lists them."));
     if (earlier.status() == RunStatus.SUCCEEDED) {
       throw new NeuriteException("Run " + runId + " already succeeded; there is nothing to resume.");
     }
+    // The values as recorded, typed: re-reading them as --set text would split a list element at its commas.
     JsonObject recorded = JsonParser.parseString(earlier.paramsJson()).getAsJsonObject();
-    Map<String, String> overrides = new LinkedHashMap<>();
-    recorded.getAsJsonObject("params").entrySet().forEach(e -> overrides.put(e.getKey(),
-        e.getValue().isJsonArray() ? join(e.getValue()) : e.getValue().getAsString()));
-    RunOptions options = new RunOptions(overrides, false, recorded.get("device").getAsString());
+    Map<String, JsonElement> params = new LinkedHashMap<>();
+    recorded.getAsJsonObject("params").entrySet().forEach(e -> params.put(e.getKey(), e.getValue()));
+    RunOptions options = new RunOptions(Map.of(), false, recorded.get("device").getAsString());
     Path source = Path.of(earlier.workflowSource() == null ? "resumed.json" : earlier.workflowSource());
-    Plan plan = plan(WorkflowParser.parse(source, earlier.workflowText()), options);
+    Plan plan = plan(WorkflowParser.parse(source, earlier.workflowText()), options, params);
     Run resumed = store.resumeRun(runId, CurrentProcess.identity());
     Map<String, StepRecord> completed = new HashMap<>();
     store.completedSteps(runId).forEach(r -> completed.put(r.stepId(), r));
-    out.printf("run %d: %s resumed (attempt %d; %d of %d steps completed before)%n", runId, plan.definition().name(),
-        resumed.attempt(), completed.size(), plan.steps().size());
-    return execute(plan, runId, false, completed, out);
+    listeners.runStarted(new RunStarted(runId, plan.definition().name(), plan.steps().size(), plan.device(),
+        resumed.attempt(), completed.size()));
+    return execute(plan, runId, false, completed, listeners);
   }
 
-  private RunOutcome execute(Plan plan, long runId, boolean noCache, Map<String, StepRecord> completed, PrintStream out) {
+  private RunOutcome execute(Plan plan, long runId, boolean noCache, Map<String, StepRecord> completed,
+      Listeners listener) {
     AtomicBoolean cancelled = new AtomicBoolean();
-    RunContext context = new RunContext(runId, plan.device(), workspace, workspace.runs(), store, backend, codecs, out,
-        cancelled);
+    RunContext context = new RunContext(runId, plan.device(), workspace, workspace.runs(), store, backend, codecs,
+        listener, cancelled);
     RunExecution execution = new RunExecution(plan, context, Map.copyOf(steps), noCache, completed);
     ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "neurite-heartbeat-" + runId);
@@ -190,12 +197,7 @@ public final class WorkflowEngine implements WorkflowRunner {
     Thread onSignal = new Thread(() -> cancelOnSignal(runId, execution, cancelled, finished), "neurite-cancel-" + runId);
     Runtime.getRuntime().addShutdownHook(onSignal);
     try {
-      RunOutcome outcome = execution.execute();
-      long cached = outcome.steps().stream().filter(s -> s.status() == org.neurite.api.provenance.StepStatus.CACHED).count();
-      out.printf("run %d %s in %.1f s: %d steps, %d cached%s%n", runId, outcome.status(),
-          outcome.duration().toMillis() / 1000.0, outcome.steps().size(), cached,
-          outcome.message() == null ? "" : "\n  " + outcome.message());
-      return outcome;
+      return execution.execute();
     } finally {
       finished.set(true);
       heartbeat.shutdownNow();
@@ -251,11 +253,5 @@ public final class WorkflowEngine implements WorkflowRunner {
   private RuntimeVersions versions() {
     return new RuntimeVersions(neuriteVersion, System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
         backend.djlVersion(), backend.engineName() + " " + backend.engineVersion());
-  }
-
-  private static String join(JsonElement array) {
-    List<String> parts = new ArrayList<>();
-    array.getAsJsonArray().forEach(e -> parts.add(e.getAsString()));
-    return String.join(",", parts);
   }
 }

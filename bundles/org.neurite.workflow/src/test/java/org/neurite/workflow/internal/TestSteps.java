@@ -196,6 +196,55 @@ final class TestSteps {
     }
   }
 
+  /**
+   * {@code test.words}: takes a list of strings and remembers the last list it was given; fails while
+   * {@link #failing} is set, so a test can fail a run and then resume it.
+   */
+  static final class Words implements Step {
+    int runs;
+    boolean failing;
+    List<?> last;
+
+    @Override
+    public StepSpec spec() {
+      return StepSpec.named("test.words").summary("counts words; fails on request")
+          .param(ParamSpec.required("words", ParamType.STRING_LIST, "the words"))
+          .output("count", Long.class, "how many words")
+          .build();
+    }
+
+    @Override
+    public StepResult run(StepContext context) {
+      runs++;
+      last = context.param("words", List.class);
+      if (failing) {
+        throw new NeuriteException("asked to fail");
+      }
+      return StepResult.of("count", (long) last.size());
+    }
+  }
+
+  /** {@code test.progress}: reports {@code n} units of progress one at a time. */
+  static final class Counting implements Step {
+    @Override
+    public StepSpec spec() {
+      return StepSpec.named("test.progress").summary("reports progress")
+          .param(ParamSpec.required("n", ParamType.INTEGER, "units of work"))
+          .build();
+    }
+
+    @Override
+    public StepResult run(StepContext context) {
+      long n = context.param("n", Long.class);
+      try (var progress = context.progress("counting", n)) {
+        for (long i = 0; i < n; i++) {
+          progress.advance(1);
+        }
+      }
+      return StepResult.empty();
+    }
+  }
+
   static RegisteredStep registered(Step step) {
     return new RegisteredStep(step, step.spec(), "org.neurite.workflow.tests", "1.0.0", "1.0.0");
   }

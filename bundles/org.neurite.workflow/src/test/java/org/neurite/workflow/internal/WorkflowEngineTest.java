@@ -4,12 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -17,6 +15,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.neurite.api.listener.RunListener;
+import org.neurite.api.listener.RunStarted;
+import org.neurite.api.listener.RunStep;
 import org.neurite.api.provenance.RunDetail;
 import org.neurite.api.provenance.RunStatus;
 import org.neurite.api.provenance.StepRecord;
@@ -35,13 +36,14 @@ class WorkflowEngineTest {
   private final TestSteps.Numbers numbers = new TestSteps.Numbers();
   private final TestSteps.Sum sum = new TestSteps.Sum();
   private final TestSteps.Lines lines = new TestSteps.Lines();
-  private final ByteArrayOutputStream console = new ByteArrayOutputStream();
+  private final TestSteps.Words words = new TestSteps.Words();
+  private final Events console = new Events();
 
   @BeforeEach
   void start() {
     store = H2ProvenanceStore.embedded(workspace, Duration.ofSeconds(1));
     engine = new WorkflowEngine(store, new DjlTensorBackend(), WorkspaceFolders.of(workspace), "test");
-    for (var step : List.of(numbers, sum, lines, new TestSteps.Fail(), new TestSteps.HalfWrite())) {
+    for (var step : List.of(numbers, sum, lines, words, new TestSteps.Counting(), new TestSteps.Fail(), new TestSteps.HalfWrite())) {
       engine.add(TestSteps.registered(step));
     }
   }
@@ -64,7 +66,7 @@ class WorkflowEngineTest {
       + "{\"id\": \"sum\", \"uses\": \"test.sum\", \"with\": {\"numbers\": \"${nums.file}\", \"scale\": 2}}]}";
 
   private RunOutcome run(Path file, RunOptions options) {
-    return engine.run(file, options, new PrintStream(console, true, StandardCharsets.UTF_8));
+    return engine.run(file, options, console);
   }
 
   @Test
@@ -88,7 +90,7 @@ class WorkflowEngineTest {
     assertEquals(List.of(StepStatus.CACHED, StepStatus.CACHED), again.steps().stream().map(s -> s.status()).toList());
     assertEquals(1, numbers.runs);
     assertEquals(1, sum.runs);
-    assertTrue(console.toString().contains("cached (step record"), console.toString());
+    assertTrue(console.toString().contains("cached nums record "), console.toString());
 
     RunOutcome forced = run(file, new RunOptions(Map.of(), true, null));
     assertEquals(List.of(StepStatus.SUCCEEDED, StepStatus.SUCCEEDED), forced.steps().stream().map(s -> s.status()).toList());
@@ -148,7 +150,7 @@ class WorkflowEngineTest {
     RunDetail detail = store.runDetail(failed.runId()).orElseThrow();
     assertTrue(detail.steps().get(2).errorStackTrace().contains("TestSteps$Fail.run"));
 
-    RunOutcome resumed = engine.resume(failed.runId(), new PrintStream(console, true, StandardCharsets.UTF_8));
+    RunOutcome resumed = engine.resume(failed.runId(), console);
     assertEquals(failed.runId(), resumed.runId());
     assertEquals(StepStatus.SUCCEEDED, resumed.steps().get(0).status(), "nums completed before: reused");
     assertEquals(1, numbers.runs, "resume does not redo completed steps");
@@ -217,5 +219,110 @@ class WorkflowEngineTest {
     RunOutcome noCodec = run(file, new RunOptions(Map.of("scale", "5"), false, null));
     assertEquals(RunStatus.FAILED, noCodec.status());
     assertTrue(noCodec.message().contains("no installed bundle restores that type"), noCodec.message());
+  }
+
+  /** Acceptance: a list element that holds a comma is one element again when the run is resumed. */
+  @Test
+  void resumeCarriesTheRecordedTypedParametersSoAListElementWithACommaStaysWhole() throws Exception {
+    Path file = workflow("{\"name\": \"words\", \"params\": {\"words\": {\"type\": \"string_list\","
+        + " \"default\": [\"a,b\", \"c\"], \"help\": \"the words\"}}, \"steps\": ["
+        + "{\"id\": \"nums\", \"uses\": \"test.numbers\", \"with\": {\"n\": 2}},"
+        + "{\"id\": \"count\", \"uses\": \"test.words\", \"with\": {\"words\": \"${params.words}\"}}]}");
+    words.failing = true;
+    RunOutcome failed = run(file, RunOptions.defaults());
+    assertEquals(RunStatus.FAILED, failed.status(), console.toString());
+    assertEquals(List.of("a,b", "c"), words.last);
+
+    words.failing = false;
+    RunOutcome resumed = engine.resume(failed.runId(), console);
+    assertEquals(RunStatus.SUCCEEDED, resumed.status(), resumed.message());
+    assertEquals(List.of("a,b", "c"), words.last, "the resumed step got the recorded list, not one split at commas");
+    assertEquals(1, numbers.runs, "the completed step was reused: its memo key matched the recorded parameters");
+    assertTrue(console.toString().contains("cached nums record " + store.runDetail(failed.runId()).orElseThrow().steps()
+        .get(0).id() + " of run " + failed.runId() + " (earlier attempt)"), console.toString());
+  }
+
+  @Test
+  void theListenerHearsEveryEventInOrderAndProgressAtMostOncePerPercent() throws Exception {
+    Path file = workflow("{\"name\": \"p\", \"steps\": [{\"id\": \"work\", \"uses\": \"test.progress\","
+        + " \"with\": {\"n\": 100000}}, {\"id\": \"nums\", \"uses\": \"test.numbers\", \"with\": {\"n\": 4}},"
+        + "{\"id\": \"sum\", \"uses\": \"test.sum\", \"with\": {\"numbers\": \"${nums.file}\", \"scale\": 2}},"
+        + "{\"id\": \"bad\", \"uses\": \"test.fail\", \"with\": {\"total\": \"${sum}\"}}]}");
+    RunOutcome outcome = run(file, RunOptions.defaults());
+    assertEquals(RunStatus.FAILED, outcome.status());
+    List<String> events = console.events;
+    assertEquals("started p 4 steps attempt 1", events.get(0));
+    assertEquals("step 1/4 work test.progress", events.get(1));
+    long progress = events.stream().filter(e -> e.startsWith("progress work counting")).count();
+    assertEquals(101, progress, "0%, each whole percent, 100%: " + progress);
+    assertEquals("progress work counting 0/100000", events.get(2));
+    assertTrue(events.contains("progress work counting 100000/100000"), events.toString());
+    assertTrue(events.contains("done work"), events.toString());
+    assertTrue(events.contains("step 4/4 bad test.fail"), events.toString());
+    assertTrue(events.contains("failed bad: the input was not acceptable: 20.0"), events.toString());
+    assertEquals("finished " + outcome.runId() + " FAILED", events.get(events.size() - 1));
+  }
+
+  @Test
+  void aListenerThatThrowsDoesNotStopTheRun() throws Exception {
+    RunListener broken = new RunListener() {
+      @Override
+      public void stepStarted(RunStep step) {
+        throw new IllegalStateException("the terminal went away");
+      }
+    };
+    RunOutcome outcome = engine.run(workflow(CHAIN), RunOptions.defaults(), broken);
+    assertEquals(RunStatus.SUCCEEDED, outcome.status());
+  }
+
+  /** Records what the engine tells its listener, one line per event. */
+  static final class Events implements RunListener {
+    final List<String> events = java.util.Collections.synchronizedList(new ArrayList<>());
+
+    @Override
+    public void runStarted(RunStarted run) {
+      events.add("started " + run.workflowName() + " " + run.steps() + " steps attempt " + run.attempt());
+    }
+
+    @Override
+    public void stepStarted(RunStep step) {
+      events.add("step " + step.index() + "/" + step.total() + " " + step.stepId() + " " + step.stepName());
+    }
+
+    @Override
+    public void stepCached(RunStep step, long stepRecord, long ofRun, boolean earlierAttempt) {
+      events.add("cached " + step.stepId() + " record " + stepRecord + " of run " + ofRun
+          + (earlierAttempt ? " (earlier attempt)" : ""));
+    }
+
+    @Override
+    public void stepDone(RunStep step, Duration took) {
+      events.add("done " + step.stepId());
+    }
+
+    @Override
+    public void stepFailed(RunStep step, Duration took, String message, boolean beforeRunning) {
+      events.add("failed " + step.stepId() + ": " + message);
+    }
+
+    @Override
+    public void stepCancelled(RunStep step, Duration took) {
+      events.add("cancelled " + step.stepId());
+    }
+
+    @Override
+    public void progress(RunStep step, String label, long done, long total) {
+      events.add("progress " + step.stepId() + " " + label + " " + done + "/" + total);
+    }
+
+    @Override
+    public void runFinished(RunOutcome outcome) {
+      events.add("finished " + outcome.runId() + " " + outcome.status());
+    }
+
+    @Override
+    public String toString() {
+      return String.join("\n", events);
+    }
   }
 }
