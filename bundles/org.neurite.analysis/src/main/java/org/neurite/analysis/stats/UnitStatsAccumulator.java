@@ -420,6 +420,11 @@ public final class UnitStatsAccumulator implements AutoCloseable {
         rowMagnitudes == null ? null : List.of(rowMagnitudes));
   }
 
+  /** Native arrays this accumulator's scope holds now (for leak tests). */
+  int nativeArrays() {
+    return state.getManagedArrays().size();
+  }
+
   private void checkOpen() {
     if (!state.isOpen()) {
       throw new NeuriteException("The statistics accumulator for " + site + " is closed: take its snapshot()"
