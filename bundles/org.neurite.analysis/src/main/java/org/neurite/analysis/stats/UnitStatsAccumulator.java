@@ -40,6 +40,10 @@ import org.neurite.api.backend.TensorBackend;
  */
 public final class UnitStatsAccumulator implements AutoCloseable {
   private static final Logger LOG = System.getLogger(UnitStatsAccumulator.class.getName());
+  /** Up to this many groups in a batch are summed slice by slice; more go through one-hot products. */
+  static final int SLICED_GROUPS = 8;
+  /** Rows are processed in blocks of about this many values (4 MiB in float64), to stay in cache. */
+  static final int CHUNK_CELLS = 1 << 19;
 
   private final String site;
   private final List<String> groups;
@@ -58,6 +62,8 @@ public final class UnitStatsAccumulator implements AutoCloseable {
   private final long[] topK;
   private final RowMagnitudes[] rowMagnitudes;
   private long rows;
+  private int slicedGroups = SLICED_GROUPS;
+  private int chunkCells = CHUNK_CELLS;
 
   private UnitStatsAccumulator(String site, List<String> groups, int units, StatsOptions options, NDManager state) {
     this.site = site;
@@ -190,6 +196,10 @@ public final class UnitStatsAccumulator implements AutoCloseable {
     if (n == 0) {
       return;
     }
+    if (n >= 1 << 24) {
+      throw new NeuriteException("The batch for " + site + " has " + n + " rows; add at most " + ((1 << 24) - 1)
+          + " rows at a time (split the batch).");
+    }
     Batch batch = Batch.of(groupOfRow, groups, site);
     try (NDManager scope = state.newSubManager()) {
       scope.tempAttachAll(values);
@@ -214,48 +224,65 @@ public final class UnitStatsAccumulator implements AutoCloseable {
 
   /** Count, mean, M2, active count, sum |x|, min and max of the batch, folded into the state. */
   private void foldCheap(NDManager scope, NDArray ordered, Batch batch) {
-    NDArray d = ordered.getDataType() == DataType.FLOAT64 ? ordered : ordered.toType(DataType.FLOAT64, false);
-    if (shift == null) {
-      shift = d.mean(new int[] {0}, true);
-      shift.attach(state);
-    }
-    NDArray y = d.sub(shift);
-    NDArray activeRows = ordered.gt(options.activeAbove());
+    // compared with a scalar array of the rows' own type, and counted as float32 (exact below 2^24 rows):
+    // both much faster than comparing with a Java number and summing booleans
+    NDArray threshold = scope.create(new double[] {options.activeAbove()}).toType(ordered.getDataType(), false);
     int[] present = batch.present();
     int gp = present.length;
-    NDArray s1;
-    NDArray s2;
-    NDArray sAbs;
-    NDArray sActive;
-    NDArray bMin;
-    NDArray bMax;
+    int[] offsets = batch.offsets();
+    boolean sliced = gp <= slicedGroups;
+    int chunkRows = Math.max(1, chunkCells / units);
+    // per present group (sliced) or for all present groups at once (one-hot): Σy, Σy², Σ|x|, #(x > t), min, max
+    NDArray[][] sums = new NDArray[sliced ? gp : 1][4];
+    NDArray[] mins = new NDArray[gp];
+    NDArray[] maxs = new NDArray[gp];
     int[] axis = {0};
-    if (gp == 1) {
-      s1 = y.sum(axis, true);
-      s2 = y.mul(y).sum(axis, true);
-      sAbs = d.abs().sum(axis, true);
-      sActive = activeRows.sum(axis, true).toType(DataType.FLOAT64, false);
-      bMin = ordered.min(axis, true);
-      bMax = ordered.max(axis, true);
-    } else {
-      NDArray oneHot = scope.create(batch.oneHot(), new Shape(gp, batch.rows()));
-      s1 = oneHot.matMul(y);
-      s2 = oneHot.matMul(y.mul(y));
-      sAbs = oneHot.matMul(d.abs());
-      // 0/1 sums in float32 are exact below 2^24 rows per batch
-      sActive = oneHot.toType(DataType.FLOAT32, false).matMul(activeRows.toType(DataType.FLOAT32, false))
-          .toType(DataType.FLOAT64, false);
-      NDList mins = new NDList(gp);
-      NDList maxs = new NDList(gp);
-      int[] offsets = batch.offsets();
-      for (int i = 0; i < gp; i++) {
-        NDArray rowsOfGroup = ordered.get(offsets[i] + ":" + offsets[i + 1]);
-        mins.add(rowsOfGroup.min(axis, true));
-        maxs.add(rowsOfGroup.max(axis, true));
+    for (int[] chunk : chunks(offsets, batch.rows(), chunkRows, sliced)) {
+      int from = chunk[0];
+      int to = chunk[1];
+      // a block of rows small enough to stay in cache through the float64 passes below
+      NDArray x = ordered.get(from + ":" + to);
+      NDArray d = x.getDataType() == DataType.FLOAT64 ? x : x.toType(DataType.FLOAT64, false);
+      if (shift == null) {
+        shift = d.mean(axis, true);
+        shift.attach(state);
       }
-      bMin = NDArrays.concat(mins);
-      bMax = NDArrays.concat(maxs);
+      NDArray y = d.sub(shift);
+      NDArray[] terms = {y, y.mul(y), d.abs(), x.gt(threshold).toType(DataType.FLOAT32, false)};
+      NDArray[] partial = new NDArray[4];
+      if (sliced) {
+        for (int t = 0; t < 4; t++) {
+          partial[t] = terms[t].sum(axis, true);
+        }
+      } else {
+        NDArray oneHot = scope.create(batch.oneHot(from, to), new Shape(gp, to - from));
+        for (int t = 0; t < 3; t++) {
+          partial[t] = oneHot.matMul(terms[t]);
+        }
+        partial[3] = oneHot.toType(DataType.FLOAT32, false).matMul(terms[3]);
+      }
+      NDArray[] into = sums[sliced ? chunk[2] : 0];
+      for (int t = 0; t < 4; t++) {
+        into[t] = into[t] == null ? partial[t] : into[t].add(partial[t]);
+      }
+      for (int i = 0; i < gp; i++) {
+        int a = Math.max(from, offsets[i]);
+        int b = Math.min(to, offsets[i + 1]);
+        if (a < b) {
+          NDArray rowsOfGroup = a == from && b == to ? x : x.get((a - from) + ":" + (b - from));
+          NDArray lo = fold(rowsOfGroup, false);
+          NDArray hi = fold(rowsOfGroup, true);
+          mins[i] = mins[i] == null ? lo : mins[i].minimum(lo);
+          maxs[i] = maxs[i] == null ? hi : maxs[i].maximum(hi);
+        }
+      }
     }
+    NDArray s1 = stackColumn(sums, 0);
+    NDArray s2 = stackColumn(sums, 1);
+    NDArray sAbs = stackColumn(sums, 2);
+    NDArray sActive = stackColumn(sums, 3).toType(DataType.FLOAT64, false);
+    NDArray bMin = stack(new NDList(mins));
+    NDArray bMax = stack(new NDList(maxs));
     double[] invNb = new double[gp];
     double[] wb = new double[gp];
     double[] cross = new double[gp];
@@ -285,6 +312,64 @@ public final class UnitStatsAccumulator implements AutoCloseable {
     sumAbs.set(at, newSumAbs);
     min.set(at, newMin);
     max.set(at, newMax);
+  }
+
+  /**
+   * The elementwise max (or min) of a slice's rows, {@code [1, U]}, by halving: elementwise
+   * maximum of the two halves until one row is left (an odd row out waits in a list). The
+   * engine's own reduction over the outer axis is several times slower on CPU.
+   */
+  private static NDArray fold(NDArray rows, boolean max) {
+    NDArray folded = rows;
+    List<NDArray> leftOver = new ArrayList<>();
+    long n = folded.getShape().get(0);
+    while (n > 1) {
+      long half = n / 2;
+      if (n % 2 == 1) {
+        leftOver.add(folded.get((n - 1) + ":" + n));
+      }
+      NDArray a = folded.get("0:" + half);
+      NDArray b = folded.get(half + ":" + 2 * half);
+      folded = max ? a.maximum(b) : a.minimum(b);
+      n = half;
+    }
+    for (NDArray row : leftOver) {
+      folded = max ? folded.maximum(row) : folded.minimum(row);
+    }
+    return folded;
+  }
+
+  /**
+   * Row blocks {@code {from, to, group}} of at most {@code rows} rows: within one group each when
+   * {@code sliced} (the group's position in {@code offsets}), else across groups (group -1).
+   */
+  private static List<int[]> chunks(int[] offsets, int n, int rows, boolean sliced) {
+    List<int[]> chunks = new ArrayList<>();
+    if (sliced) {
+      for (int i = 0; i + 1 < offsets.length; i++) {
+        for (int from = offsets[i]; from < offsets[i + 1]; from += rows) {
+          chunks.add(new int[] {from, Math.min(offsets[i + 1], from + rows), i});
+        }
+      }
+    } else {
+      for (int from = 0; from < n; from += rows) {
+        chunks.add(new int[] {from, Math.min(n, from + rows), -1});
+      }
+    }
+    return chunks;
+  }
+
+  /** Statistic {@code t} of every group (sliced) or of the one-hot product, {@code [G_b, U]}. */
+  private static NDArray stackColumn(NDArray[][] sums, int t) {
+    NDList column = new NDList(sums.length);
+    for (NDArray[] group : sums) {
+      column.add(group[t]);
+    }
+    return stack(column);
+  }
+
+  private static NDArray stack(NDList rows) {
+    return rows.size() == 1 ? rows.get(0) : NDArrays.concat(rows);
   }
 
   /** Bins every value in Java; values are read as float32. */
@@ -420,6 +505,16 @@ public final class UnitStatsAccumulator implements AutoCloseable {
         rowMagnitudes == null ? null : List.of(rowMagnitudes));
   }
 
+  /**
+   * Sets how many groups a batch may hold and still be summed by slices, and the size of a row
+   * block in values (tests reach every path with small data).
+   */
+  UnitStatsAccumulator paths(int groups, int cells) {
+    this.slicedGroups = groups;
+    this.chunkCells = cells;
+    return this;
+  }
+
   /** Native arrays this accumulator's scope holds now (for leak tests). */
   int nativeArrays() {
     return state.getManagedArrays().size();
@@ -486,11 +581,19 @@ public final class UnitStatsAccumulator implements AutoCloseable {
       return new Batch(groupOfRow.length, counts, present, offsets, permutation, groupOfOrdered);
     }
 
-    /** {@code [G_b, n]}: row i of the one-hot marks the ordered rows of the i-th present group. */
-    double[] oneHot() {
-      double[] oneHot = new double[present.length * rows];
+    /**
+     * {@code [G_b, to - from]}: the one-hot of ordered rows {@code from} to {@code to}; row i marks
+     * the rows of the i-th present group.
+     */
+    double[] oneHot(int from, int to) {
+      int width = to - from;
+      double[] oneHot = new double[present.length * width];
       for (int i = 0; i < present.length; i++) {
-        Arrays.fill(oneHot, i * rows + offsets[i], i * rows + offsets[i + 1], 1);
+        int a = Math.max(from, offsets[i]);
+        int b = Math.min(to, offsets[i + 1]);
+        if (a < b) {
+          Arrays.fill(oneHot, i * width + a - from, i * width + b - from, 1);
+        }
       }
       return oneHot;
     }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.neurite.analysis.TestBackend;
 import org.neurite.api.NeuriteException;
 
@@ -44,9 +44,10 @@ class UnitStatsAccumulatorTest {
     }
   }
 
-  static UnitStats accumulate(List<RandomRows.Batch> batches, DataType type, StatsOptions options) {
+  static UnitStats accumulate(List<RandomRows.Batch> batches, DataType type, StatsOptions options, int sliced,
+      int chunkRows) {
     try (UnitStatsAccumulator acc = UnitStatsAccumulator.open(backend, "cpu", "blocks.0.mlp.hook_post", GROUPS,
-        UNITS, options); NDManager caller = backend.newScope("cpu")) {
+        UNITS, options).paths(sliced, chunkRows * UNITS); NDManager caller = backend.newScope("cpu")) {
       for (RandomRows.Batch b : batches) {
         acc.add(RandomRows.array(caller, b, UNITS, type), b.groups());
       }
@@ -54,12 +55,18 @@ class UnitStatsAccumulatorTest {
     }
   }
 
+  /**
+   * Each input type, with batches of several groups summed by slices (up to 8 groups) and by
+   * one-hot products (0), in row blocks of 100000 (one per batch) or 45 rows.
+   */
   @ParameterizedTest
-  @EnumSource(InputType.class)
-  void equalsTwoPassFloat64(InputType input) {
+  @CsvSource({"FLOAT16, 8, 100000", "FLOAT32, 8, 100000", "FLOAT64, 8, 100000", "FLOAT32, 0, 100000",
+      "FLOAT64, 0, 100000", "FLOAT32, 8, 45", "FLOAT32, 0, 45", "FLOAT16, 0, 45"})
+  void equalsTwoPassFloat64(InputType input, int sliced, int chunkRows) {
     List<RandomRows.Batch> batches = RandomRows.batches(11 + input.ordinal(), 40, UNITS, GROUPS.size(), 300);
     int open = backend.openScopes();
-    UnitStats stats = accumulate(batches, input.type, StatsOptions.cheap().withActiveAbove(0.25));
+    UnitStats stats = accumulate(batches, input.type, StatsOptions.cheap().withActiveAbove(0.25), sliced,
+        chunkRows);
     assertEquals(open, backend.openScopes());
     TwoPass ref = new TwoPass(batches, UNITS, GROUPS.size(), 0.25);
     long total = 0;
@@ -80,7 +87,8 @@ class UnitStatsAccumulatorTest {
       }
     }
     assertEquals(total, stats.rows());
-    System.out.printf("%s: %d rows, largest relative error %.2e%n", input, total, worst);
+    System.out.printf("%s, sliced up to %d groups, blocks of %d rows: %d rows, largest relative error %.2e%n",
+        input, sliced, chunkRows, total, worst);
   }
 
   static double maxRelative(double[] expected, double[] actual, double tolerance, String what) {
