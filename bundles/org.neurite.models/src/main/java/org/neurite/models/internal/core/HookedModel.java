@@ -135,6 +135,7 @@ public abstract class HookedModel implements LanguageModel {
     return origin.type();
   }
 
+  /** Frees the weights and, with them, the tokenizer (its native memory belongs to the weights scope). */
   @Override
   public void close() {
     origin.weights().close();
@@ -145,15 +146,6 @@ public abstract class HookedModel implements LanguageModel {
         throw new IllegalStateException("closing the files of " + name() + " failed", e);
       }
     }
-    origin.tokenizer().ifPresent(t -> {
-      if (t instanceof AutoCloseable c) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          throw new IllegalStateException("closing the tokenizer of " + name() + " failed", e);
-        }
-      }
-    });
   }
 
   @Override

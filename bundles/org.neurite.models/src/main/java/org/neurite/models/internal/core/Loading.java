@@ -10,7 +10,10 @@ import org.neurite.api.model.ModelSource;
 import org.neurite.api.model.TensorDtype;
 import org.neurite.api.model.TextTokenizer;
 
-/** The part of loading every family shares: a scope for the weights that is freed if loading fails. */
+/**
+ * The part of loading every family shares: a scope for the weights (and the tokenizer, whose native
+ * memory the backend attaches to it) that is freed if loading fails.
+ */
 public final class Loading {
   /** Builds a model from its origin (source, device, weights scope, compute type, tokenizer). */
   @FunctionalInterface
@@ -24,14 +27,13 @@ public final class Loading {
     DataType type = options.dtype().equals("float64") ? DataType.FLOAT64 : DataType.FLOAT32;
     NDManager weights = backend.newScope(options.device());
     weights.setName("weights of " + source.name());
-    Optional<TextTokenizer> tokenizer = Optional.empty();
     try {
-      tokenizer = Tokenizers.open(source);
+      // the tokenizer's native memory belongs to the weights scope: freed with the model
+      Optional<TextTokenizer> tokenizer = source.tokenizerFile().map(file -> backend.tokenizer(file, weights));
       return builder.build(new HookedModel.Origin(source, options.device(), weights, type, storedDtype(source),
           tokenizer, backend));
     } catch (RuntimeException | Error e) {
       weights.close();
-      tokenizer.ifPresent(t -> ((Tokenizers) t).close());
       throw e;
     }
   }
