@@ -1,4 +1,4 @@
-package org.neurite.models.internal.core;
+package org.neurite.models.family;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -18,11 +18,18 @@ public final class Loading {
   /** Builds a model from its origin (source, device, weights scope, compute type, tokenizer). */
   @FunctionalInterface
   public interface Builder {
-    LanguageModel build(HookedModel.Origin origin);
+    LanguageModel build(ModelOrigin origin);
   }
 
   private Loading() {}
 
+  /**
+   * Opens a scope for the weights on the options' device, opens the folder's tokenizer into it, and
+   * calls {@code builder}; if the builder throws, the scope (with every weight it loaded) is freed.
+   *
+   * @param builder maps the checkpoint onto a model, usually through {@link WeightLoader#of} and
+   *     {@link HookedModels}
+   */
   public static LanguageModel load(ModelSource source, LoadOptions options, TensorBackend backend, Builder builder) {
     DataType type = options.dtype().equals("float64") ? DataType.FLOAT64 : DataType.FLOAT32;
     NDManager weights = backend.newScope(options.device());
@@ -30,7 +37,7 @@ public final class Loading {
     try {
       // the tokenizer's native memory belongs to the weights scope: freed with the model
       Optional<TextTokenizer> tokenizer = source.tokenizerFile().map(file -> backend.tokenizer(file, weights));
-      return builder.build(new HookedModel.Origin(source, options.device(), weights, type, storedDtype(source),
+      return builder.build(new ModelOrigin(source, options.device(), weights, type, storedDtype(source),
           tokenizer, backend));
     } catch (RuntimeException | Error e) {
       weights.close();

@@ -1,4 +1,4 @@
-package org.neurite.models.internal.core;
+package org.neurite.models.family;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
