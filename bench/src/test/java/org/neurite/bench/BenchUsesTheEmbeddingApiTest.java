@@ -62,9 +62,9 @@ class BenchUsesTheEmbeddingApiTest {
         "EmbeddedNeurite calls org.neurite.launcher.Neurite");
   }
 
+  /** The scanner itself: it must see string literals and annotations, not only class references. */
   @Test
-  void theScanSeesReferencesInCode() throws IOException {
-    // this test class itself names the pattern's subject only in strings: the scan must see them
+  void theScanSeesStringsAndAnnotations() throws IOException {
     List<String> own = ConstantPool.texts(Files.readAllBytes(Path.of(System.getProperty("bench.test-classes",
         "target/test-classes"), "org/neurite/bench/BenchUsesTheEmbeddingApiTest.class")));
     assertTrue(own.contains("org/neurite/launcher/Neurite"), "string literals are in the pool: " + own);

@@ -4,10 +4,13 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.felix.service.command.Descriptor;
+import org.neurite.api.backend.TensorBackend;
 import org.neurite.api.hook.HookSink;
 import org.neurite.api.hook.Hooks;
 import org.neurite.api.model.Forward;
@@ -16,7 +19,6 @@ import org.neurite.api.model.LanguageModel;
 import org.neurite.api.model.LoadOptions;
 import org.neurite.api.model.ModelRepository;
 import org.neurite.api.model.TokenBatch;
-import org.neurite.api.backend.TensorBackend;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -53,7 +55,7 @@ public final class BenchCommands {
         throw new IllegalStateException("expected every mlp.hook_post recorded, got " + forward.recorded().keySet());
       }
     }
-    return String.format(java.util.Locale.ROOT, "%.4f", (System.nanoTime() - started) / 1e6);
+    return String.format(Locale.ROOT, "%.4f", (System.nanoTime() - started) / 1e6);
   }
 
   @Descriptor("time up to each hook point of a forward pass (the work since the previous one), summed over layers and"
@@ -87,7 +89,7 @@ public final class BenchCommands {
       }
     }
     return millis.entrySet().stream()
-        .map(e -> String.format(java.util.Locale.ROOT, "%s %.4f", e.getKey(), e.getValue() / runs))
+        .map(e -> String.format(Locale.ROOT, "%s %.4f", e.getKey(), e.getValue() / runs))
         .collect(Collectors.joining("\n"));
   }
 
@@ -104,8 +106,8 @@ public final class BenchCommands {
         millis[i] = (System.nanoTime() - started) / 1e6;
       }
     }
-    java.util.Arrays.sort(millis);
+    Arrays.sort(millis);
     double median = runs % 2 == 1 ? millis[runs / 2] : (millis[runs / 2 - 1] + millis[runs / 2]) / 2;
-    return String.format(java.util.Locale.ROOT, "%.2f", 2.0 * n * n * n / median / 1e6);
+    return String.format(Locale.ROOT, "%.2f", 2.0 * n * n * n / median / 1e6);
   }
 }
