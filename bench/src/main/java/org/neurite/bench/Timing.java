@@ -18,6 +18,11 @@ final class Timing {
     millis[count++] = (System.nanoTime() - started) / 1e6;
   }
 
+  /** Records one run timed elsewhere (inside Neurite). */
+  void record(double runMillis) {
+    millis[count++] = runMillis;
+  }
+
   double median() {
     double[] sorted = Arrays.copyOf(millis, count);
     Arrays.sort(sorted);

@@ -12,7 +12,6 @@ import org.neurite.api.model.TokenBatch;
 import org.neurite.backend.djl.internal.DjlTensorBackend;
 import org.neurite.models.internal.llama.LlamaFamily;
 import org.neurite.models.internal.repository.ModelRepositoryComponent;
-import org.neurite.models.internal.repository.ShippedModels;
 import org.neurite.support.files.WorkspaceFolders;
 import org.neurite.testbed.PlantedModel;
 
@@ -28,7 +27,7 @@ final class Planted implements AutoCloseable {
   Planted(Path dir, PlantedModel planted, String dtype, int perGroup) throws Exception {
     this.planted = planted;
     Path folder = planted.write(dir.resolve("models/planted"));
-    repository = new ModelRepositoryComponent(BACKEND, WorkspaceFolders.of(dir), new ShippedModels(dir.resolve("none")));
+    repository = new ModelRepositoryComponent(BACKEND, WorkspaceFolders.of(dir));
     repository.addFamily(new LlamaFamily());
     model = repository.load(folder.toString(), new LoadOptions("cpu", dtype));
     Tokenization tokenization = new Tokenization(model, 64);

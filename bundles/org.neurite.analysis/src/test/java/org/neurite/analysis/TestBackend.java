@@ -4,12 +4,14 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.backend.DeviceInfo;
 import org.neurite.api.backend.TensorBackend;
+import org.neurite.api.model.TextTokenizer;
 
 /**
  * The real PyTorch engine on the plain class path, for unit tests outside OSGi: scopes are
@@ -64,6 +66,11 @@ public final class TestBackend implements TensorBackend, AutoCloseable {
   @Override
   public void backward(NDArray scalar) {
     Planted.BACKEND.backward(scalar);
+  }
+
+  @Override
+  public TextTokenizer tokenizer(Path file, NDManager owner) {
+    return Planted.BACKEND.tokenizer(file, owner);
   }
 
   @Override

@@ -38,7 +38,8 @@ class ArchitectureIT {
       }
     }
     assertTrue(IMPORTS.keySet().containsAll(List.of("org.neurite.api", "org.neurite.support", "org.neurite.models",
-        "org.neurite.workflow", "org.neurite.backend.djl", "org.neurite.djl")), IMPORTS.keySet().toString());
+        "org.neurite.workflow", "org.neurite.backend.djl", "org.neurite.djl", "org.neurite.models.onnx")),
+        IMPORTS.keySet().toString());
   }
 
   @Test
@@ -50,6 +51,35 @@ class ArchitectureIT {
       }
     });
     assertEquals(List.of(), offenders, "models and plugins go through TensorBackend, so a second backend can serve them");
+  }
+
+  @Test
+  void modelsReachDjlsRuntimeOnlyThroughTheBackend() {
+    List<String> imports = IMPORTS.get("org.neurite.models");
+    assertEquals(List.of(), imports.stream().filter(p -> p.startsWith("ai.djl.huggingface") || p.equals("org.neurite.djl")
+        || p.startsWith("ai.djl.pytorch")).toList(), "tokenizers and autograd come from TensorBackend");
+  }
+
+  @Test
+  void noBundleImportsTheOnnxImport() {
+    List<String> offenders = new ArrayList<>();
+    IMPORTS.forEach((bundle, imports) -> imports.stream().filter(p -> p.startsWith("org.neurite.models.onnx"))
+        .forEach(p -> offenders.add(bundle + " imports " + p)));
+    assertEquals(List.of(), offenders, "shipped models are reached through the ShippedModels service");
+    assertEquals(List.of(), EXPORTS.get("org.neurite.models.onnx"), "the ONNX import exports nothing");
+  }
+
+  @Test
+  void aFamilyPluginNeedsOnlyTheApiAndTheExportedFamilyPackage() throws IOException {
+    assertTrue(EXPORTS.get("org.neurite.models").contains("org.neurite.models.family"),
+        EXPORTS.get("org.neurite.models").toString());
+    try (JarFile plugin = new JarFile(Distribution.testPlugin("org.neurite.itests.family.jar").toFile())) {
+      List<String> imports = packages(plugin.getManifest().getMainAttributes().getValue("Import-Package"));
+      assertTrue(imports.contains("org.neurite.models.family"), imports.toString());
+      assertEquals(List.of(), imports.stream().filter(p -> !p.startsWith("org.neurite.api") && !p.equals(
+          "org.neurite.models.family") && !(p.startsWith("ai.djl.") && !p.startsWith("ai.djl.pytorch"))
+          && !p.startsWith("org.osgi.")).toList(), "what the itest family imports beyond the API and the family package");
+    }
   }
 
   @Test

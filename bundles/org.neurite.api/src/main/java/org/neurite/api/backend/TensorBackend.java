@@ -2,7 +2,9 @@ package org.neurite.api.backend;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
 import java.util.List;
+import org.neurite.api.model.TextTokenizer;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -65,6 +67,20 @@ public interface TensorBackend {
    * {@code getGradient()}. The graph is freed afterwards.
    */
   void backward(ai.djl.ndarray.NDArray scalar);
+
+  /**
+   * Opens a Hugging Face {@code tokenizer.json} (the Rust tokenizers library, offline). It applies
+   * no padding and no truncation, whatever the file's own settings say: batches are padded by
+   * {@link org.neurite.api.model.TokenBatch}.
+   *
+   * <p>A tokenizer holds native memory, which belongs to {@code owner}: it is freed when that scope
+   * is closed, and the tokenizer must not be used after that. A model passes the scope of its
+   * weights, so the tokenizer lives exactly as long as the model; whoever only holds a
+   * {@link TextTokenizer} never closes it.
+   *
+   * @throws org.neurite.api.NeuriteException if the file cannot be read or is not a tokenizer.json
+   */
+  TextTokenizer tokenizer(Path file, NDManager owner);
 
   /** Scopes opened through this backend and not yet closed: a leak shows up here. */
   int openScopes();

@@ -24,7 +24,7 @@ import org.neurite.api.model.LoadOptions;
 import org.neurite.api.model.TokenBatch;
 import org.neurite.models.internal.bert.BertFamily;
 import org.neurite.models.internal.repository.ModelRepositoryComponent;
-import org.neurite.models.internal.repository.ShippedModels;
+import org.neurite.models.onnx.internal.ShippedJars;
 import org.neurite.support.files.WorkspaceFolders;
 
 /**
@@ -51,7 +51,9 @@ class MiniLmParityTest {
 
   @BeforeAll
   static void load() throws Exception {
-    repository = new ModelRepositoryComponent(TestBackend.get(), WorkspaceFolders.of(workspace), new ShippedModels(minilmJar().getParent()));
+    repository = new ModelRepositoryComponent(TestBackend.get(), WorkspaceFolders.of(workspace));
+    // the shipped-models service of the distribution, over the folder that holds the MiniLM jar
+    repository.addShipped(new ShippedJars(minilmJar().getParent()));
     repository.addFamily(new BertFamily());
     model = repository.load("all-minilm-l6-v2", LoadOptions.defaults());
   }

@@ -4,12 +4,14 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.backend.DeviceInfo;
 import org.neurite.api.backend.TensorBackend;
+import org.neurite.api.model.TextTokenizer;
 import org.neurite.backend.djl.internal.DjlTensorBackend;
 
 /**
@@ -21,7 +23,10 @@ public final class TestBackend implements TensorBackend {
 
   private final NDManager root = Engine.getEngine("PyTorch").newBaseManager(Device.cpu());
   private final Set<NDManager> scopes = ConcurrentHashMap.newKeySet();
-  /** The platform's backend, for the autograd calls: tests differentiate exactly as the platform does. */
+  /**
+   * The platform's backend, for the autograd calls and tokenizers: tests differentiate and tokenize
+   * exactly as the platform does.
+   */
   private final DjlTensorBackend platform = new DjlTensorBackend();
 
   private TestBackend() {}
@@ -73,6 +78,11 @@ public final class TestBackend implements TensorBackend {
   @Override
   public void backward(NDArray scalar) {
     platform.backward(scalar);
+  }
+
+  @Override
+  public TextTokenizer tokenizer(Path file, NDManager owner) {
+    return platform.tokenizer(file, owner);
   }
 
   @Override

@@ -10,7 +10,6 @@ import org.neurite.models.internal.bert.BertFamily;
 import org.neurite.models.internal.gpt2.Gpt2Family;
 import org.neurite.models.internal.llama.LlamaFamily;
 import org.neurite.models.internal.repository.ModelRepositoryComponent;
-import org.neurite.models.internal.repository.ShippedModels;
 import org.neurite.support.files.WorkspaceFolders;
 
 /** Loading test checkpoints through the real repository and families, and comparing arrays. */
@@ -19,8 +18,7 @@ final class TestModels {
 
   /** A repository over {@code workspace} with the three families and no shipped models. */
   static ModelRepositoryComponent repository(Path workspace) {
-    ModelRepositoryComponent repository = new ModelRepositoryComponent(TestBackend.get(), WorkspaceFolders.of(workspace),
-        new ShippedModels(workspace.resolve("no-shipped-models")));
+    ModelRepositoryComponent repository = new ModelRepositoryComponent(TestBackend.get(), WorkspaceFolders.of(workspace));
     repository.addFamily(new Gpt2Family());
     repository.addFamily(new LlamaFamily());
     repository.addFamily(new BertFamily());

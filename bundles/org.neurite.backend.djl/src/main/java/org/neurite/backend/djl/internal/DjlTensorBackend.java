@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.lang.ref.WeakReference;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -14,6 +15,7 @@ import java.util.regex.Pattern;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.backend.DeviceInfo;
 import org.neurite.api.backend.TensorBackend;
+import org.neurite.api.model.TextTokenizer;
 import org.neurite.djl.DjlRuntime;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -145,6 +147,11 @@ public final class DjlTensorBackend implements TensorBackend {
     try (NDArray seed = scalar.onesLike()) {
       JniUtils.backward(pt, (PtNDArray) seed, false, false);
     }
+  }
+
+  @Override
+  public TextTokenizer tokenizer(Path file, NDManager owner) {
+    return HfTokenizer.open(file, owner);
   }
 
   @Override

@@ -10,13 +10,15 @@ import org.neurite.api.model.LanguageModel;
 import org.neurite.api.model.LoadOptions;
 import org.neurite.api.model.ModelConfig;
 import org.neurite.api.model.ModelSource;
-import org.neurite.models.internal.core.Activation;
-import org.neurite.models.internal.core.DecoderLayer;
-import org.neurite.models.internal.core.EncoderModel;
-import org.neurite.models.internal.core.Linear;
-import org.neurite.models.internal.core.Loading;
-import org.neurite.models.internal.core.Norm;
-import org.neurite.models.internal.core.WeightLoader;
+import org.neurite.models.family.Activation;
+import org.neurite.models.family.DecoderLayer;
+import org.neurite.models.family.EncoderLayer;
+import org.neurite.models.family.EncoderParts;
+import org.neurite.models.family.HookedModels;
+import org.neurite.models.family.Linear;
+import org.neurite.models.family.Loading;
+import org.neurite.models.family.Norm;
+import org.neurite.models.family.WeightLoader;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -63,10 +65,10 @@ public final class BertFamily implements ModelFamily {
     return Loading.load(source, options, backend, origin -> {
       WeightLoader w = WeightLoader.of(source, origin.weights(), origin.type(), "embeddings.word_embeddings.weight",
           "bert.", "");
-      EncoderModel.Layer[] blocks = new EncoderModel.Layer[layers];
+      EncoderLayer[] blocks = new EncoderLayer[layers];
       for (int l = 0; l < layers; l++) {
         String b = "encoder.layer." + l + ".";
-        blocks[l] = new EncoderModel.Layer(DecoderLayer.QkvProjection.fused(Linear.concat(
+        blocks[l] = new EncoderLayer(DecoderLayer.QkvProjection.fused(Linear.concat(
             w.linear(b + "attention.self.query", d, d, true), w.linear(b + "attention.self.key", d, d, true),
             w.linear(b + "attention.self.value", d, d, true))),
             w.linear(b + "attention.output.dense", d, d, true), w.layerNorm(b + "attention.output.LayerNorm", d, eps),
@@ -75,12 +77,11 @@ public final class BertFamily implements ModelFamily {
       }
       NDArray words = w.tensor("embeddings.word_embeddings.weight", vocab, d);
       Linear pooler = w.has("pooler.dense.weight") ? w.linear("pooler.dense", d, d, true) : null;
-      EncoderModel.Parts parts = new EncoderModel.Parts(words, w.tensor("embeddings.position_embeddings.weight",
+      EncoderParts parts = new EncoderParts(words, w.tensor("embeddings.position_embeddings.weight",
           positions, d), w.tensor("embeddings.token_type_embeddings.weight", typeVocab, d),
           w.layerNorm("embeddings.LayerNorm", d, eps), blocks, act, pooler, maskedLmHead(w, words, d, vocab, eps, act));
       String architecture = c.architectures().isEmpty() ? "BertModel" : c.architectures().get(0);
-      return new EncoderModel(origin, EncoderModel.spec(name(), architecture, heads, origin, parts),
-          parts);
+      return HookedModels.encoder(name(), architecture, heads, origin, parts);
     });
   }
 

@@ -7,6 +7,11 @@ import java.util.HashMap;
 import java.util.Map;
 import org.neurite.api.model.ModelSpec;
 import org.neurite.api.model.TokenBatch;
+import org.neurite.models.family.DecoderLayer;
+import org.neurite.models.family.DecoderParts;
+import org.neurite.models.family.DecoderSizes;
+import org.neurite.models.family.Linear;
+import org.neurite.models.family.ModelOrigin;
 
 /**
  * A pre-norm causal decoder, written op by op with a hook point at every intermediate value:
@@ -14,22 +19,23 @@ import org.neurite.api.model.TokenBatch;
  * RMSNorm, grouped-query attention, SwiGLU) are both this model with different parts.
  */
 public final class DecoderModel extends HookedModel {
-  /** The parts a family assembles from a checkpoint. */
-  public record Parts(NDArray tokenEmbedding, NDArray positionEmbedding, DecoderLayer[] layers, Norm finalNorm,
-      Linear head, Rope rope, Activation activation) {}
-
-  private final Parts parts;
+  private final DecoderParts parts;
   private final LayerHooks[] names;
 
-  public DecoderModel(Origin origin, ModelSpec spec, Parts parts) {
+  public DecoderModel(ModelOrigin origin, ModelSpec spec, DecoderParts parts) {
     super(origin, spec);
     this.parts = parts;
     this.names = LayerHooks.forLayers(parts.layers().length);
   }
 
   /** Builds the spec of a decoder from its parts' sizes. */
-  public static ModelSpec spec(String family, String architecture, int dMlp, int heads, int kvHeads, int dHead,
-      int maxPositions, Origin origin, Parts parts) {
+  public static ModelSpec spec(String family, String architecture, DecoderSizes sizes, ModelOrigin origin,
+      DecoderParts parts) {
+    int dMlp = sizes.dMlp();
+    int heads = sizes.heads();
+    int kvHeads = sizes.kvHeads();
+    int dHead = sizes.dHead();
+    int maxPositions = sizes.maxPositions();
     int dModel = (int) parts.tokenEmbedding().getShape().get(1);
     int vocab = (int) parts.tokenEmbedding().getShape().get(0);
     boolean gated = parts.layers()[0].gate() != null;

@@ -6,37 +6,28 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.UnaryOperator;
 import org.neurite.api.model.ModelSpec;
 import org.neurite.api.model.TokenBatch;
+import org.neurite.models.family.EncoderLayer;
+import org.neurite.models.family.EncoderParts;
+import org.neurite.models.family.ModelOrigin;
 
 /**
  * A post-norm bidirectional encoder (BERT, MiniLM, BGE): word, position and token-type
  * embeddings, then blocks of attention and MLP each followed by a residual LayerNorm.
  */
 public final class EncoderModel extends HookedModel {
-  /** One block's weights. */
-  public record Layer(DecoderLayer.QkvProjection qkv, Linear attentionOut, Norm attentionNorm,
-      Linear intermediate, Linear output, Norm outputNorm) {}
-
-  /**
-   * @param pooler {@code tanh(dense(h[:, 0]))}, or null
-   * @param lmHead the masked-LM head from hidden states to logits, or null
-   */
-  public record Parts(NDArray words, NDArray positions, NDArray tokenTypes, Norm embeddingNorm, Layer[] layers,
-      Activation activation, Linear pooler, UnaryOperator<NDArray> lmHead) {}
-
-  private final Parts parts;
+  private final EncoderParts parts;
   private final LayerHooks[] names;
 
-  public EncoderModel(Origin origin, ModelSpec spec, Parts parts) {
+  public EncoderModel(ModelOrigin origin, ModelSpec spec, EncoderParts parts) {
     super(origin, spec);
     this.parts = parts;
     this.names = LayerHooks.forLayers(parts.layers().length);
   }
 
   /** Builds the spec of an encoder from its parts' sizes. */
-  public static ModelSpec spec(String family, String architecture, int heads, Origin origin, Parts parts) {
+  public static ModelSpec spec(String family, String architecture, int heads, ModelOrigin origin, EncoderParts parts) {
     int dModel = (int) parts.words().getShape().get(1);
     int dMlp = (int) parts.layers()[0].intermediate().out();
     int layers = parts.layers().length;
@@ -61,7 +52,7 @@ public final class EncoderModel extends HookedModel {
     NDArray x = hooked.at("embed.ln.hook_normalized", parts.embeddingNorm().apply(words.add(types).add(positions)));
     NDArray attentionMask = Masks.padding(work, batch, type());
     double scale = 1.0 / Math.sqrt(spec.dHead());
-    Layer[] layers = parts.layers();
+    EncoderLayer[] layers = parts.layers();
     NDArray hidden = blocks(x, layers.length, hooked, work,
         (l, residual) -> block(layers[l], names[l], residual, attentionMask, scale, hooked, batch));
     Map<String, NDArray> outputs = new LinkedHashMap<>();
@@ -73,7 +64,7 @@ public final class EncoderModel extends HookedModel {
     return new Outcome(hidden, parts.lmHead(), outputs);
   }
 
-  private NDArray block(Layer w, LayerHooks n, NDArray x, NDArray attentionMask, double scale, HookDispatch hooked,
+  private NDArray block(EncoderLayer w, LayerHooks n, NDArray x, NDArray attentionMask, double scale, HookDispatch hooked,
       TokenBatch batch) {
     long b = batch.size();
     long t = batch.length();

@@ -8,14 +8,13 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
-import org.neurite.api.backend.TensorBackend;
 import org.neurite.api.hook.Hooks;
 import org.neurite.api.model.Forward;
 import org.neurite.api.model.LanguageModel;
-import org.neurite.api.model.ModelSource;
 import org.neurite.api.model.ModelSpec;
 import org.neurite.api.model.TextTokenizer;
 import org.neurite.api.model.TokenBatch;
+import org.neurite.models.family.ModelOrigin;
 
 /**
  * What every hooked model shares: identity, weights scope, tokenizer, and the frame of a forward
@@ -23,15 +22,6 @@ import org.neurite.api.model.TokenBatch;
  * intermediate value in a scope freed when its block ends, and the results in the caller's scope.
  */
 public abstract class HookedModel implements LanguageModel {
-  /** Where a model came from and where its weights live. */
-  public record Origin(ModelSource source, String device, NDManager weights, DataType type, String storedDtype,
-      Optional<TextTokenizer> tokenizer, TensorBackend backend) {
-    /** The compute type's name, as {@link ModelSpec#dtype()} gives it. */
-    public String dtype() {
-      return type == DataType.FLOAT64 ? "float64" : "float32";
-    }
-  }
-
   /** What a family's pass leaves: hidden states, the head that turns them into logits (or null), further outputs. */
   protected record Outcome(NDArray hidden, UnaryOperator<NDArray> head, Map<String, NDArray> outputs) {}
 
@@ -41,10 +31,10 @@ public abstract class HookedModel implements LanguageModel {
     NDArray apply(int layer, NDArray x);
   }
 
-  protected final Origin origin;
+  protected final ModelOrigin origin;
   protected final ModelSpec spec;
 
-  protected HookedModel(Origin origin, ModelSpec spec) {
+  protected HookedModel(ModelOrigin origin, ModelSpec spec) {
     this.origin = origin;
     this.spec = spec;
   }
@@ -135,6 +125,7 @@ public abstract class HookedModel implements LanguageModel {
     return origin.type();
   }
 
+  /** Frees the weights and, with them, the tokenizer (its native memory belongs to the weights scope). */
   @Override
   public void close() {
     origin.weights().close();
@@ -145,15 +136,6 @@ public abstract class HookedModel implements LanguageModel {
         throw new IllegalStateException("closing the files of " + name() + " failed", e);
       }
     }
-    origin.tokenizer().ifPresent(t -> {
-      if (t instanceof AutoCloseable c) {
-        try {
-          c.close();
-        } catch (Exception e) {
-          throw new IllegalStateException("closing the tokenizer of " + name() + " failed", e);
-        }
-      }
-    });
   }
 
   @Override

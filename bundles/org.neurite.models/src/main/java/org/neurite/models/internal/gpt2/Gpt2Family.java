@@ -8,12 +8,14 @@ import org.neurite.api.model.LanguageModel;
 import org.neurite.api.model.LoadOptions;
 import org.neurite.api.model.ModelConfig;
 import org.neurite.api.model.ModelSource;
-import org.neurite.models.internal.core.Activation;
-import org.neurite.models.internal.core.DecoderLayer;
-import org.neurite.models.internal.core.DecoderModel;
-import org.neurite.models.internal.core.Linear;
-import org.neurite.models.internal.core.Loading;
-import org.neurite.models.internal.core.WeightLoader;
+import org.neurite.models.family.Activation;
+import org.neurite.models.family.DecoderLayer;
+import org.neurite.models.family.DecoderParts;
+import org.neurite.models.family.DecoderSizes;
+import org.neurite.models.family.HookedModels;
+import org.neurite.models.family.Linear;
+import org.neurite.models.family.Loading;
+import org.neurite.models.family.WeightLoader;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -69,11 +71,11 @@ public final class Gpt2Family implements ModelFamily {
       }
       var wte = w.tensor("wte.weight", vocab, d);
       var lmHead = w.headTensor("lm_head.weight", vocab, d);
-      DecoderModel.Parts parts = new DecoderModel.Parts(wte, w.tensor("wpe.weight", positions, d), blocks,
+      DecoderParts parts = new DecoderParts(wte, w.tensor("wpe.weight", positions, d), blocks,
           w.layerNorm("ln_f", d, eps), new Linear(lmHead == null ? wte : lmHead, null), null, act);
       String architecture = c.architectures().isEmpty() ? "GPT2LMHeadModel" : c.architectures().get(0);
-      return new DecoderModel(origin, DecoderModel.spec(name(), architecture, inner, heads, heads, dHead, positions,
-          origin, parts), parts);
+      return HookedModels.decoder(name(), architecture, new DecoderSizes(inner, heads, heads, dHead, positions), origin,
+          parts);
     });
   }
 }

@@ -9,13 +9,15 @@ import org.neurite.api.model.LanguageModel;
 import org.neurite.api.model.LoadOptions;
 import org.neurite.api.model.ModelConfig;
 import org.neurite.api.model.ModelSource;
-import org.neurite.models.internal.core.Activation;
-import org.neurite.models.internal.core.DecoderLayer;
-import org.neurite.models.internal.core.DecoderModel;
-import org.neurite.models.internal.core.Linear;
-import org.neurite.models.internal.core.Loading;
-import org.neurite.models.internal.core.Rope;
-import org.neurite.models.internal.core.WeightLoader;
+import org.neurite.models.family.Activation;
+import org.neurite.models.family.DecoderLayer;
+import org.neurite.models.family.DecoderParts;
+import org.neurite.models.family.DecoderSizes;
+import org.neurite.models.family.HookedModels;
+import org.neurite.models.family.Linear;
+import org.neurite.models.family.Loading;
+import org.neurite.models.family.Rope;
+import org.neurite.models.family.WeightLoader;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -87,11 +89,11 @@ public final class LlamaFamily implements ModelFamily {
         throw new NeuriteException("The checkpoint in " + source.folder() + " has no lm_head.weight and config.json"
             + " says tie_word_embeddings is false; add the head's weights or set tie_word_embeddings to true.");
       }
-      DecoderModel.Parts parts = new DecoderModel.Parts(embed, null, blocks, w.rmsNorm("norm", d, eps),
+      DecoderParts parts = new DecoderParts(embed, null, blocks, w.rmsNorm("norm", d, eps),
           new Linear(head, null), rope, act);
       String architecture = c.architectures().isEmpty() ? type : c.architectures().get(0);
-      return new DecoderModel(origin, DecoderModel.spec(name(), architecture, inner, heads, kvHeads, dHead, positions,
-          origin, parts), parts);
+      return HookedModels.decoder(name(), architecture, new DecoderSizes(inner, heads, kvHeads, dHead, positions),
+          origin, parts);
     });
   }
 }

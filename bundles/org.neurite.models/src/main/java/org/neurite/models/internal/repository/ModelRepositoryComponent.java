@@ -17,9 +17,9 @@ import org.neurite.api.model.LoadOptions;
 import org.neurite.api.model.ModelEntry;
 import org.neurite.api.model.ModelRepository;
 import org.neurite.api.model.ModelSource;
+import org.neurite.api.model.ShippedModels;
 import org.neurite.api.workspace.Workspace;
 import org.neurite.models.internal.io.ModelFolder;
-import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -29,36 +29,23 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * The model repository: resolves a name or folder, picks the family that accepts its config,
- * loads it once per folder, device and dtype, and imports shipped models into the workspace's
- * {@code models/} on first use. The only component that tracks {@link ModelFamily} services.
+ * loads it once per folder, device and dtype, and, for a name that matches no folder, asks the
+ * {@link ShippedModels} services to import it into the workspace's {@code models/}. The only
+ * component that tracks {@link ModelFamily} and {@link ShippedModels} services.
  */
 @Component(service = ModelRepository.class)
 public final class ModelRepositoryComponent implements ModelRepository {
   private final TensorBackend backend;
   private final Workspace workspace;
-  private final ShippedModels shipped;
   private final LoadedModels loaded = new LoadedModels();
   private final List<ModelFamily> families = new CopyOnWriteArrayList<>();
+  private final List<ShippedModels> shipped = new CopyOnWriteArrayList<>();
 
+  /** Families and shipped models arrive through {@link #addFamily} and {@link #addShipped} (in tests too). */
   @Activate
-  public ModelRepositoryComponent(@Reference TensorBackend backend, @Reference Workspace workspace,
-      BundleContext context) {
-    this(backend, workspace, new ShippedModels(Path.of(required(context, "neurite.home")).resolve("models")));
-  }
-
-  /** Outside OSGi (tools, tests): families are added with {@link #addFamily}. */
-  public ModelRepositoryComponent(TensorBackend backend, Workspace workspace, ShippedModels shipped) {
+  public ModelRepositoryComponent(@Reference TensorBackend backend, @Reference Workspace workspace) {
     this.backend = backend;
     this.workspace = workspace;
-    this.shipped = shipped;
-  }
-
-  private static String required(BundleContext context, String property) {
-    String value = context.getProperty(property);
-    if (value == null) {
-      throw new NeuriteException("Framework property " + property + " is not set: start Neurite with bin/neurite.");
-    }
-    return value;
   }
 
   @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -68,6 +55,15 @@ public final class ModelRepositoryComponent implements ModelRepository {
 
   public void removeFamily(ModelFamily family) {
     families.remove(family);
+  }
+
+  @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+  public void addShipped(ShippedModels models) {
+    shipped.add(models);
+  }
+
+  public void removeShipped(ShippedModels models) {
+    shipped.remove(models);
   }
 
   @Deactivate
@@ -122,12 +118,14 @@ public final class ModelRepositoryComponent implements ModelRepository {
     if (folder.isPresent()) {
       return folder.get();
     }
-    if (shipped.has(model)) {
-      return shipped.importInto(model, workspace.models());
+    for (ShippedModels models : shipped) {
+      if (models.has(model)) {
+        return models.importInto(model, workspace.models());
+      }
     }
     List<Path> tried = workspace.candidates(model, workspace.models());
     throw new NeuriteException("No model '" + model + "': no folder " + tried + " and no shipped model of that name"
-        + " (shipped: " + shipped.names() + "). `models` lists what is available.");
+        + " (shipped: " + shippedNames() + "). `models` lists what is available.");
   }
 
   @Override
@@ -153,12 +151,16 @@ public final class ModelRepositoryComponent implements ModelRepository {
         throw new NeuriteException("Cannot list " + models + ": " + e.getMessage(), e);
       }
     }
-    for (String name : shipped.names()) {
+    for (String name : shippedNames()) {
       if (!present.contains(name)) {
         entries.add(new ModelEntry(name, models.resolve(name), "shipped", "imported into models/ on first use"));
       }
     }
     return entries;
+  }
+
+  private List<String> shippedNames() {
+    return shipped.stream().flatMap(s -> s.names().stream()).distinct().toList();
   }
 
   private String describe(Path folder) {
