@@ -41,14 +41,14 @@ class ConsoleIT {
     Object outcome = neurite.call("run workflows/quickstart.json");
     assertEquals("SUCCEEDED", Values.get(outcome, "status").toString());
     long run = (long) Values.get(outcome, "runId");
-    assertEquals(List.of("model", "sentences", "summary"),
+    assertEquals(List.of("model", "sentences", "stats", "contrast", "neurons", "ablation", "summary"),
         Values.list(outcome, "steps").stream().map(s -> Values.get(s, "stepId")).toList());
     assertEquals("run " + run + " SUCCEEDED", neurite.format(outcome).substring(0, ("run " + run + " SUCCEEDED").length()));
 
     Object detail = neurite.call("show " + run);
     assertEquals("quickstart", Values.get(detail, "run", "workflowName"));
     assertTrue(Values.list(detail, "metrics").stream().anyMatch(m -> Values.get(m, "name").equals("examples")
-        && Values.get(m, "group").equals("all") && (double) Values.get(m, "value") == 24.0));
+        && Values.get(m, "group").equals("all") && (double) Values.get(m, "value") == 192.0));
     assertEquals(run, Values.get(Values.list(neurite.call("runs"), "runs").get(0), "id"));
     Object models = neurite.call("models");
     assertTrue(Values.list(models, "models").stream().anyMatch(m -> Values.get(m, "name").equals("all-minilm-l6-v2")));

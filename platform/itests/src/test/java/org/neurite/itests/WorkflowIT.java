@@ -27,16 +27,17 @@ class WorkflowIT {
     assertEquals(0, show.exitCode(), show::toString);
     assertTrue(show.out().contains("sentences      dataset.jsonl"), show::toString);
     assertTrue(show.out().contains("1/summary/summary.md"), show::toString);
-    assertTrue(show.out().matches("(?s).*examples\\s+all\\s+24.*"), show::toString);
+    assertTrue(show.out().matches("(?s).*examples\\s+all\\s+192.*"), show::toString);
     assertTrue(show.out().contains("DATASET  sentences"), show::toString);
     assertTrue(show.out().contains("MODEL    all-minilm-l6-v2"), show::toString);
     assertTrue(show.out().contains("model          model.load"), show::toString);
+    languageUnitsMoveTheirOwnLanguageMost(workspace.resolve("runs/1/ablation/effects.json"));
 
     long started = System.nanoTime();
     Distribution.Result second = Distribution.run(workspace, "run", "workflows/quickstart.json");
     long millis = (System.nanoTime() - started) / 1_000_000;
     assertEquals(0, second.exitCode(), second::toString);
-    assertEquals(3, second.out().lines().filter(l -> l.contains(" cached (step record ")).count(), second::toString);
+    assertEquals(7, second.out().lines().filter(l -> l.contains(" cached (step record ")).count(), second::toString);
     assertTrue(second.out().contains("run 2 SUCCEEDED"), second::toString);
     System.out.println("cached re-run of the quickstart, process start to exit: " + millis + " ms");
 
@@ -108,4 +109,25 @@ class WorkflowIT {
     throw new AssertionError("no " + prefix + "*" + suffix + " under " + root + " within " + seconds + " s");
   }
 
+
+  /**
+   * The quickstart's finding: zeroing the units selected for a language moves that language's
+   * sentence embeddings more than any other language's, and more than its same-size random control.
+   */
+  private static void languageUnitsMoveTheirOwnLanguageMost(Path effects) throws Exception {
+    var matrix = com.google.gson.JsonParser.parseString(Files.readString(effects)).getAsJsonObject()
+        .getAsJsonObject("matrix");
+    for (String ablated : matrix.keySet()) {
+      var row = matrix.getAsJsonObject(ablated);
+      double own = row.getAsJsonObject(ablated).get("targeted").getAsDouble();
+      double control = row.getAsJsonObject(ablated).get("control").getAsDouble();
+      assertTrue(own > 1.5 * control, ablated + ": targeted " + own + " vs its random control " + control);
+      for (String measured : row.keySet()) {
+        if (!measured.equals(ablated)) {
+          double other = row.getAsJsonObject(measured).get("targeted").getAsDouble();
+          assertTrue(own > 1.5 * other, ablated + " units: own language " + own + " vs " + measured + " " + other);
+        }
+      }
+    }
+  }
 }

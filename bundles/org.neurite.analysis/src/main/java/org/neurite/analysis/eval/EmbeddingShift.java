@@ -29,7 +29,19 @@ public final class EmbeddingShift {
   /** Adds one batch: the distance of each example's embedding under {@code changed} from {@code base}. */
   public void add(LanguageModel base, LanguageModel changed, Batches.Batch batch) {
     try (NDManager scope = backend.newScope(device)) {
-      NDArray a = embed(base, batch, scope);
+      add(embed(base, batch, scope), changed, batch);
+    }
+  }
+
+  /**
+   * Adds one batch against base embeddings computed once ({@link #embed}), so that several
+   * interventions are compared with one base pass.
+   *
+   * @param base [batch, d_model] float64, from {@link #embed} on the base model
+   */
+  public void add(NDArray base, LanguageModel changed, Batches.Batch batch) {
+    try (NDManager scope = backend.newScope(device)) {
+      NDArray a = base;
       NDArray b = embed(changed, batch, scope);
       double[] cos = a.mul(b).sum(new int[] {1}).div(a.norm(new int[] {1}).mul(b.norm(new int[] {1})).maximum(1e-12))
           .toDoubleArray();
@@ -52,7 +64,8 @@ public final class EmbeddingShift {
     return totals.keySet();
   }
 
-  private NDArray embed(LanguageModel model, Batches.Batch batch, NDManager scope) {
+  /** The sentence embeddings of a batch, [batch, d_model] float64, in {@code scope}. */
+  public static NDArray embed(LanguageModel model, Batches.Batch batch, NDManager scope) {
     NDArray hidden = model.forward(batch.tokens(), Hooks.none(), scope).hiddenStates().toType(DataType.FLOAT64, false);
     NDArray mask = scope.create(batch.tokens().mask(), new Shape(batch.tokens().size(), batch.tokens().length(), 1))
         .toType(DataType.FLOAT64, false);

@@ -154,8 +154,11 @@ public final class AblationStep implements Step {
       byControl.put(g, new EmbeddingShift(context.backend(), context.device()));
     });
     DatasetLoop.run(context, model, dataset, "ablation", batch -> {
-      targeted.forEach((g, m) -> byTarget.get(g).add(model, m, batch));
-      controls.forEach((g, m) -> byControl.get(g).add(model, m, batch));
+      try (var scope = context.backend().newScope(context.device())) {
+        var base = EmbeddingShift.embed(model, batch, scope);
+        targeted.forEach((g, m) -> byTarget.get(g).add(base, m, batch));
+        controls.forEach((g, m) -> byControl.get(g).add(base, m, batch));
+      }
     });
     JsonObject matrix = new JsonObject();
     for (String ablated : targeted.keySet()) {
