@@ -11,6 +11,7 @@ import org.neurite.api.model.LoadOptions;
 import org.neurite.api.model.ModelConfig;
 import org.neurite.api.model.ModelSource;
 import org.neurite.models.internal.core.Activation;
+import org.neurite.models.internal.core.ConfigSizes;
 import org.neurite.models.internal.core.DecoderLayer;
 import org.neurite.models.internal.core.EncoderModel;
 import org.neurite.models.internal.core.Linear;
@@ -48,13 +49,14 @@ public final class BertFamily implements ModelFamily {
     if (!positionType.equals("absolute")) {
       throw c.unsupported("position_embedding_type", "Neurite implements absolute position embeddings only");
     }
-    int layers = c.integer("num_hidden_layers");
-    int d = c.integer("hidden_size");
-    int heads = c.integer("num_attention_heads");
-    int inner = c.integer("intermediate_size");
-    int vocab = c.integer("vocab_size");
-    int positions = c.integer("max_position_embeddings", 512);
-    int typeVocab = c.integer("type_vocab_size", 2);
+    ConfigSizes sizes = ConfigSizes.of(source);
+    int layers = sizes.layers("num_hidden_layers");
+    int d = sizes.width("hidden_size");
+    int heads = sizes.width("num_attention_heads");
+    int inner = sizes.width("intermediate_size");
+    int vocab = sizes.width("vocab_size");
+    int positions = sizes.width("max_position_embeddings", 512);
+    int typeVocab = sizes.width("type_vocab_size", 2);
     if (d % heads != 0) {
       throw new NeuriteException(c + ": hidden_size " + d + " is not a multiple of num_attention_heads " + heads + ".");
     }

@@ -10,13 +10,16 @@ import org.neurite.api.NeuriteException;
 import org.neurite.api.model.ModelSource;
 import org.neurite.api.model.TextTokenizer;
 import org.neurite.djl.DjlRuntime;
+import org.neurite.support.config.TokenizerJson;
 
 /** A folder's {@code tokenizer.json} through DJL's Hugging Face tokenizers, without padding or truncation. */
 public final class Tokenizers implements TextTokenizer, AutoCloseable {
   private final HuggingFaceTokenizer tokenizer;
+  private final Path file;
 
-  private Tokenizers(HuggingFaceTokenizer tokenizer) {
+  private Tokenizers(HuggingFaceTokenizer tokenizer, Path file) {
     this.tokenizer = tokenizer;
+    this.file = file;
   }
 
   /** The folder's tokenizer, if it has a {@code tokenizer.json}. */
@@ -25,6 +28,7 @@ public final class Tokenizers implements TextTokenizer, AutoCloseable {
     if (file.isEmpty()) {
       return Optional.empty();
     }
+    TokenizerJson.check(file.get()); // some malformed files abort the process inside the native library
     try {
       HuggingFaceTokenizer tokenizer = DjlRuntime.withDjlClassLoader(() -> HuggingFaceTokenizer.builder()
           .optTokenizerPath(file.get())
@@ -32,7 +36,7 @@ public final class Tokenizers implements TextTokenizer, AutoCloseable {
           .optPadding(false)
           .optTruncation(false)
           .build());
-      return Optional.of(new Tokenizers(tokenizer));
+      return Optional.of(new Tokenizers(tokenizer, file.get()));
     } catch (IOException e) {
       throw new NeuriteException("Cannot read the tokenizer " + file.get() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
@@ -50,17 +54,35 @@ public final class Tokenizers implements TextTokenizer, AutoCloseable {
 
   @Override
   public long[] encode(String text, boolean addSpecialTokens) {
-    return tokenizer.encode(text, addSpecialTokens, false).getIds();
+    try {
+      return tokenizer.encode(text, addSpecialTokens, false).getIds();
+    } catch (RuntimeException e) {
+      throw failed("encode", e);
+    }
   }
 
   @Override
   public List<String> tokens(String text) {
-    return Arrays.asList(tokenizer.encode(text, true, false).getTokens());
+    try {
+      return Arrays.asList(tokenizer.encode(text, true, false).getTokens());
+    } catch (RuntimeException e) {
+      throw failed("encode", e);
+    }
   }
 
   @Override
   public String decode(long[] ids) {
-    return tokenizer.decode(ids, false);
+    try {
+      return tokenizer.decode(ids, false);
+    } catch (RuntimeException e) {
+      throw failed("decode", e);
+    }
+  }
+
+  /** The library's error (e.g. a WordLevel vocabulary without its unk_token) as one message naming the file. */
+  private NeuriteException failed(String what, RuntimeException e) {
+    return new NeuriteException("The tokenizer " + file + " cannot " + what + " this text (" + e.getMessage()
+        + "); fix its tokenizer.json or use the one saved with the model.", e);
   }
 
   @Override
