@@ -109,7 +109,7 @@ final class ExampleMapper {
   private int answerIndex(SourceRecord record, String answer, List<String> options) {
     int index;
     if (answer.matches("-?\\d+")) {
-      index = Integer.parseInt(answer);
+      index = answer.length() > 9 ? -1 : Integer.parseInt(answer); // more digits: out of range below
     } else if (answer.length() == 1 && Character.isLetter(answer.charAt(0))) {
       index = answer.toUpperCase(Locale.ROOT).charAt(0) - 'A';
     } else {
@@ -138,7 +138,12 @@ final class ExampleMapper {
         throw new NeuriteException(where(record) + ": the ids field \"" + fields.ids() + "\" must hold token ids"
             + " (integers >= 0); element " + i + " is " + e + ".");
       }
-      ids[i] = e.getAsLong();
+      // the range before converting: Gson would wrap 1e30, and throw on 1e20000
+      if (e.getAsDouble() > Integer.MAX_VALUE) {
+        throw new NeuriteException(where(record) + ": the ids field \"" + fields.ids() + "\" must hold token ids;"
+            + " element " + i + " is " + e + ", beyond any vocabulary (at most 2147483647).");
+      }
+      ids[i] = (long) e.getAsDouble();
     }
     if (ids.length == 0) {
       throw new NeuriteException(where(record) + ": the ids field \"" + fields.ids() + "\" is empty; give at least one"
@@ -155,6 +160,10 @@ final class ExampleMapper {
     }
     if (value.isJsonArray()) {
       return value.getAsJsonArray();
+    }
+    if (!value.isJsonPrimitive()) {
+      throw new NeuriteException(where(record) + ": the field \"" + name + "\" must be a list (a JSON array); found "
+          + value + ".");
     }
     String text = value.getAsString().strip();
     if (text.startsWith("[")) {

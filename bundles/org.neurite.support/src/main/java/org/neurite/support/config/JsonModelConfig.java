@@ -81,7 +81,12 @@ public final class JsonModelConfig implements ModelConfig {
     List<String> names = new ArrayList<>();
     JsonElement value = json.get("architectures");
     if (value != null && value.isJsonArray()) {
-      value.getAsJsonArray().forEach(e -> names.add(e.getAsString()));
+      for (JsonElement e : value.getAsJsonArray()) {
+        if (!e.isJsonPrimitive()) {
+          throw wrongType("architectures", "a list of class names", value);
+        }
+        names.add(e.getAsString());
+      }
     }
     return names;
   }
@@ -126,7 +131,11 @@ public final class JsonModelConfig implements ModelConfig {
     if (!isNumber(value) || value.getAsDouble() != Math.rint(value.getAsDouble())) {
       throw wrongType(key, "an integer", value);
     }
-    return OptionalInt.of(value.getAsInt());
+    // the range before converting: Gson would wrap 4294967297 to 1, and throw on 1e20000
+    if (value.getAsDouble() < Integer.MIN_VALUE || value.getAsDouble() > Integer.MAX_VALUE) {
+      throw wrongType(key, "an integer from -2147483648 to 2147483647", value);
+    }
+    return OptionalInt.of((int) value.getAsDouble());
   }
 
   @Override

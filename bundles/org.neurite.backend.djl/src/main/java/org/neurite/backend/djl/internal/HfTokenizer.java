@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.model.TextTokenizer;
 import org.neurite.djl.DjlRuntime;
+import org.neurite.support.config.TokenizerJson;
 
 /**
  * A {@code tokenizer.json} through DJL's Hugging Face tokenizers, without padding or truncation.
@@ -17,9 +18,11 @@ import org.neurite.djl.DjlRuntime;
  */
 final class HfTokenizer implements TextTokenizer {
   private final HuggingFaceTokenizer tokenizer;
+  private final Path file;
 
-  private HfTokenizer(HuggingFaceTokenizer tokenizer) {
+  private HfTokenizer(HuggingFaceTokenizer tokenizer, Path file) {
     this.tokenizer = tokenizer;
+    this.file = file;
   }
 
   /** Opens {@code file} and hands its native memory to {@code owner}. */
@@ -27,6 +30,7 @@ final class HfTokenizer implements TextTokenizer {
     if (!owner.isOpen()) {
       throw new IllegalStateException("the scope to own the tokenizer " + file + " is closed");
     }
+    TokenizerJson.check(file); // some malformed files abort the process inside the native library
     HuggingFaceTokenizer tokenizer;
     try {
       tokenizer = DjlRuntime.withDjlClassLoader(() -> HuggingFaceTokenizer.builder()
@@ -44,7 +48,7 @@ final class HfTokenizer implements TextTokenizer {
       throw new IllegalStateException("loading " + file, e);
     }
     owner.attachInternal("tokenizer-" + UUID.randomUUID(), tokenizer);
-    return new HfTokenizer(tokenizer);
+    return new HfTokenizer(tokenizer, file);
   }
 
   @Override
@@ -54,16 +58,34 @@ final class HfTokenizer implements TextTokenizer {
 
   @Override
   public long[] encode(String text, boolean addSpecialTokens) {
-    return tokenizer.encode(text, addSpecialTokens, false).getIds();
+    try {
+      return tokenizer.encode(text, addSpecialTokens, false).getIds();
+    } catch (RuntimeException e) {
+      throw failed("encode", e);
+    }
   }
 
   @Override
   public List<String> tokens(String text) {
-    return Arrays.asList(tokenizer.encode(text, true, false).getTokens());
+    try {
+      return Arrays.asList(tokenizer.encode(text, true, false).getTokens());
+    } catch (RuntimeException e) {
+      throw failed("encode", e);
+    }
   }
 
   @Override
   public String decode(long[] ids) {
-    return tokenizer.decode(ids, false);
+    try {
+      return tokenizer.decode(ids, false);
+    } catch (RuntimeException e) {
+      throw failed("decode", e);
+    }
+  }
+
+  /** The library's error (e.g. a WordLevel vocabulary without its unk_token) as one message naming the file. */
+  private NeuriteException failed(String what, RuntimeException e) {
+    return new NeuriteException("The tokenizer " + file + " cannot " + what + " this text (" + e.getMessage()
+        + "); fix its tokenizer.json or use the one saved with the model.", e);
   }
 }

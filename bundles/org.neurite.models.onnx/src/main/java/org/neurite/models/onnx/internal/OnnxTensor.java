@@ -32,11 +32,20 @@ record OnnxTensor(String source, String name, int typeCode, long[] dims, ByteBuf
     return OnnxDataType.of(typeCode);
   }
 
-  /** The number of elements. */
+  /**
+   * The number of elements.
+   *
+   * @throws NeuriteException if the dimensions multiply beyond 2^63
+   */
   long elements() {
     long n = 1;
-    for (long d : dims) {
-      n = Math.multiplyExact(n, d);
+    try {
+      for (long d : dims) {
+        n = Math.multiplyExact(n, d);
+      }
+    } catch (ArithmeticException e) {
+      throw new NeuriteException(where() + " has dimensions whose product exceeds 2^63: the file is damaged;"
+          + " export it again.");
     }
     return n;
   }
@@ -65,8 +74,9 @@ record OnnxTensor(String source, String name, int typeCode, long[] dims, ByteBuf
 
   /** The float32 data as an array. */
   float[] floats() {
+    ByteBuffer bytes = float32Bytes(); // checks the size first: the array is never larger than the data
     float[] values = new float[Math.toIntExact(elements())];
-    float32Bytes().asFloatBuffer().get(values);
+    bytes.asFloatBuffer().get(values);
     return values;
   }
 
@@ -120,9 +130,12 @@ record OnnxTensor(String source, String name, int typeCode, long[] dims, ByteBuf
       throw new NeuriteException(where() + " is " + typeText() + "; Neurite imports float32 encoders only."
           + " Re-export the model in float32 (no fp16 conversion or quantization) and import that.");
     }
-    long expectedBytes = Math.multiplyExact(elements(), expected.bytes());
-    if (data == null || data.remaining() != expectedBytes) {
-      throw new NeuriteException(where() + " has shape " + shapeText() + " and needs " + expectedBytes
+    long elements = elements();
+    long expectedBytes = elements >= 0 && elements <= Long.MAX_VALUE / expected.bytes()
+        ? elements * expected.bytes() : -1;
+    if (data == null || expectedBytes < 0 || data.remaining() != expectedBytes) {
+      throw new NeuriteException(where() + " has shape " + shapeText() + " and needs "
+          + (expectedBytes < 0 ? "an impossible number of" : Long.toString(expectedBytes))
           + " bytes of " + expected + " data, but the file holds "
           + (data == null ? "none in a form Neurite reads" : data.remaining() + " bytes")
           + ". The file is damaged or was written by an unusual exporter; export it again.");

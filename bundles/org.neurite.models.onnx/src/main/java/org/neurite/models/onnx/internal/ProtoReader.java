@@ -123,8 +123,9 @@ final class ProtoReader {
     expect(LENGTH_DELIMITED);
     long at = offset();
     long length = varint();
-    if (length > buffer.remaining()) {
-      throw new ProtoFormatException(at, "field " + field + " claims " + length + " bytes, but only "
+    if (length < 0 || length > buffer.remaining()) {
+      throw new ProtoFormatException(at, "field " + field + " claims " + Long.toUnsignedString(length)
+          + " bytes, but only "
           + buffer.remaining() + " are left", true);
     }
     ByteBuffer slice = buffer.slice(buffer.position(), (int) length).order(ByteOrder.LITTLE_ENDIAN);

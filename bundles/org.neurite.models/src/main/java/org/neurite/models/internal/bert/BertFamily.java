@@ -19,6 +19,7 @@ import org.neurite.models.family.Linear;
 import org.neurite.models.family.Loading;
 import org.neurite.models.family.Norm;
 import org.neurite.models.family.WeightLoader;
+import org.neurite.models.internal.core.ConfigSizes;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -50,13 +51,14 @@ public final class BertFamily implements ModelFamily {
     if (!positionType.equals("absolute")) {
       throw c.unsupported("position_embedding_type", "Neurite implements absolute position embeddings only");
     }
-    int layers = c.integer("num_hidden_layers");
-    int d = c.integer("hidden_size");
-    int heads = c.integer("num_attention_heads");
-    int inner = c.integer("intermediate_size");
-    int vocab = c.integer("vocab_size");
-    int positions = c.integer("max_position_embeddings", 512);
-    int typeVocab = c.integer("type_vocab_size", 2);
+    ConfigSizes sizes = ConfigSizes.of(source);
+    int layers = sizes.layers("num_hidden_layers");
+    int d = sizes.width("hidden_size");
+    int heads = sizes.width("num_attention_heads");
+    int inner = sizes.width("intermediate_size");
+    int vocab = sizes.width("vocab_size");
+    int positions = sizes.width("max_position_embeddings", 512);
+    int typeVocab = sizes.width("type_vocab_size", 2);
     if (d % heads != 0) {
       throw new NeuriteException(c + ": hidden_size " + d + " is not a multiple of num_attention_heads " + heads + ".");
     }

@@ -16,6 +16,7 @@ import org.neurite.models.family.HookedModels;
 import org.neurite.models.family.Linear;
 import org.neurite.models.family.Loading;
 import org.neurite.models.family.WeightLoader;
+import org.neurite.models.internal.core.ConfigSizes;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -44,12 +45,13 @@ public final class Gpt2Family implements ModelFamily {
   @Override
   public LanguageModel load(ModelSource source, LoadOptions options, TensorBackend backend) {
     ModelConfig c = source.config();
-    int layers = c.integer("n_layer");
-    int d = c.integer("n_embd");
-    int heads = c.integer("n_head");
-    int positions = c.optionalInteger("n_positions").orElseGet(() -> c.integer("n_ctx"));
-    int vocab = c.integer("vocab_size");
-    int inner = c.integer("n_inner", 4 * d);
+    ConfigSizes sizes = ConfigSizes.of(source);
+    int layers = sizes.layers("n_layer");
+    int d = sizes.width("n_embd");
+    int heads = sizes.width("n_head");
+    int positions = sizes.width(c.has("n_positions") ? "n_positions" : "n_ctx");
+    int vocab = sizes.width("vocab_size");
+    int inner = sizes.width("n_inner", (int) Math.min(Integer.MAX_VALUE, 4L * d));
     if (d % heads != 0) {
       throw new NeuriteException(c + ": n_embd " + d + " is not a multiple of n_head " + heads + ".");
     }

@@ -92,7 +92,9 @@ public final class SafetensorsWeights implements TensorStore, AutoCloseable {
   private NeuriteException missing(String name) {
     StringBuilder where = new StringBuilder();
     files.forEach(f -> where.append(where.length() == 0 ? "" : ", ").append(f.path().getFileName()));
-    return new NeuriteException("The checkpoint (" + where + ") has no tensor '" + name + "', which the model's"
+    Path folder = files.isEmpty() ? null : files.get(0).path().getParent();
+    return new NeuriteException("The checkpoint in " + folder + " (" + where + ") has no tensor '" + name
+        + "', which the model's"
         + " config.json requires. The file may be incomplete or belong to another architecture.");
   }
 

@@ -18,6 +18,7 @@ import org.neurite.models.family.Linear;
 import org.neurite.models.family.Loading;
 import org.neurite.models.family.Rope;
 import org.neurite.models.family.WeightLoader;
+import org.neurite.models.internal.core.ConfigSizes;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -48,14 +49,15 @@ public final class LlamaFamily implements ModelFamily {
   public LanguageModel load(ModelSource source, LoadOptions options, TensorBackend backend) {
     ModelConfig c = source.config();
     String type = c.modelType();
-    int layers = c.integer("num_hidden_layers");
-    int d = c.integer("hidden_size");
-    int heads = c.integer("num_attention_heads");
-    int kvHeads = c.integer("num_key_value_heads", heads);
-    int dHead = c.integer("head_dim", d / heads);
-    int inner = c.integer("intermediate_size");
-    int vocab = c.integer("vocab_size");
-    int positions = c.integer("max_position_embeddings", 2048);
+    ConfigSizes sizes = ConfigSizes.of(source);
+    int layers = sizes.layers("num_hidden_layers");
+    int d = sizes.width("hidden_size");
+    int heads = sizes.width("num_attention_heads");
+    int kvHeads = sizes.width("num_key_value_heads", heads);
+    int dHead = sizes.width("head_dim", Math.max(1, d / heads));
+    int inner = sizes.width("intermediate_size");
+    int vocab = sizes.width("vocab_size");
+    int positions = sizes.positive("max_position_embeddings", 2048);
     if (heads % kvHeads != 0) {
       throw new NeuriteException(c + ": num_attention_heads " + heads + " is not a multiple of num_key_value_heads "
           + kvHeads + ".");

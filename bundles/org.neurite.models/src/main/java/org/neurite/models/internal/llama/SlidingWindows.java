@@ -22,7 +22,7 @@ final class SlidingWindows {
         break;
       case "qwen2":
         if (c.flag("use_sliding_window", false)) {
-          int from = c.integer("max_window_layers", layers);
+          int from = Math.max(0, c.integer("max_window_layers", layers));
           for (int l = from; l < layers; l++) {
             windows[l] = window;
           }

@@ -81,8 +81,13 @@ public final class ModelRepositoryComponent implements ModelRepository {
         return existing.get();
       }
       ModelFolder source = ModelFolder.open(folder, workspace);
-      ModelFamily family = familyFor(source);
-      return loaded.put(key, family.load(source, options, backend));
+      try {
+        ModelFamily family = familyFor(source);
+        return loaded.put(key, family.load(source, options, backend));
+      } catch (RuntimeException | Error e) {
+        source.close(); // a model that did not load keeps no weight files open
+        throw e;
+      }
     }
   }
 

@@ -1,0 +1,61 @@
+package org.neurite.datasets.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.neurite.api.data.Example;
+
+/**
+ * Reads fuzzed bytes as a dataset file through {@link FileDataset}, once for each way a dataset
+ * step can name its fields: every example is read, or one message names the file.
+ */
+final class DatasetFuzzing {
+  /** The field mappings a step can ask for, from plain text to every method field at once. */
+  static final List<Fields> MAPPINGS = List.of(
+      new Fields("text", "label", "group", "id"),
+      new Fields("text", "", "", "", List.of("lang", "split"), "", "", List.of("choices"), "answer", "", "", "", ""),
+      new Fields("", "", "", "", List.of(), "prompt", "response", List.of("a", "b", "c"), "answer", "", "", "", ""),
+      new Fields("text", "", "", "", List.of(), "", "", List.of(), "", "corrupted", "target", "corrupted_target", ""),
+      new Fields("", "", "", "", List.of(), "", "", List.of(), "", "", "", "", "ids"),
+      Fields.MATERIALISED);
+
+  private static Path dir;
+
+  private DatasetFuzzing() {}
+
+  /** Reads {@code input} as a file of {@code format} with every mapping (CSV: with {@code delimiter}). */
+  static void readAll(String format, String delimiter, byte[] input, List<Fields> mappings) throws IOException {
+    Path file = dir().resolve("data." + format);
+    Files.write(file, input);
+    for (Fields fields : mappings) {
+      var options = FileDatasetStep.fieldsOption(fields);
+      if (delimiter != null) {
+        options.addProperty("delimiter", delimiter);
+      }
+      FileDataset dataset = new FileDataset("fuzz", format, file, "0".repeat(64), options);
+      FuzzBounds.check(input.length, 256, 16 << 20, file.toString(), () -> {
+        try (Stream<Example> examples = dataset.examples()) {
+          examples.forEach(example -> {
+            if (example.id() == null || example.line() < 1) {
+              throw new AssertionError("an example without id or line: " + example);
+            }
+          });
+        }
+      });
+    }
+  }
+
+  private static synchronized Path dir() {
+    if (dir == null) {
+      try {
+        dir = Files.createTempDirectory("fuzz-datasets");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return dir;
+  }
+}
