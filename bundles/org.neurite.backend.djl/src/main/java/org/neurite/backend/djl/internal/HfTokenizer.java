@@ -83,8 +83,16 @@ final class HfTokenizer implements TextTokenizer {
     }
   }
 
-  /** The library's error (e.g. a WordLevel vocabulary without its unk_token) as one message naming the file. */
-  private NeuriteException failed(String what, RuntimeException e) {
+  /**
+   * The library's error (e.g. a WordLevel vocabulary without its unk_token) as one message naming the
+   * file. A tokenizer used after the scope that owned it closed (its model was unloaded) is a bug of the
+   * caller, not of the file: that stays an {@link IllegalStateException}.
+   */
+  private RuntimeException failed(String what, RuntimeException e) {
+    if (e instanceof IllegalStateException) {
+      return new IllegalStateException("The tokenizer " + file + " was used after the scope that owned it was closed"
+          + " (its model was unloaded): " + e.getMessage(), e);
+    }
     return new NeuriteException("The tokenizer " + file + " cannot " + what + " this text (" + e.getMessage()
         + "); fix its tokenizer.json or use the one saved with the model.", e);
   }
