@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.neurite.api.data.Example;
+import org.neurite.testkit.FuzzBounds;
 
 /**
  * Reads fuzzed bytes as a dataset file through {@link FileDataset}, once for each way a dataset

@@ -13,6 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.neurite.api.model.LanguageModel;
 import org.neurite.models.internal.repository.ModelRepositoryComponent;
 import org.neurite.models.reference.TinyCheckpoints;
+import org.neurite.testkit.FuzzBounds;
 
 /**
  * Any bytes as a model folder's {@code config.json}, next to the tiny valid weights of the family

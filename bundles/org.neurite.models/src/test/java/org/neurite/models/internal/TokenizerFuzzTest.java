@@ -1,5 +1,6 @@
 package org.neurite.models.internal;
 
+import org.neurite.testkit.FuzzBounds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.huggingface.tokenizers.Encoding;

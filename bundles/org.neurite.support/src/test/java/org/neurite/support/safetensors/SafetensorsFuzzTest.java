@@ -1,5 +1,6 @@
 package org.neurite.support.safetensors;
 
+import org.neurite.testkit.FuzzBounds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;

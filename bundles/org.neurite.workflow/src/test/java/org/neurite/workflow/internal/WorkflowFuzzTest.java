@@ -13,6 +13,7 @@ import org.neurite.api.step.ParamType;
 import org.neurite.api.step.Step;
 import org.neurite.api.step.StepSpec;
 import org.neurite.api.workflow.RunOptions;
+import org.neurite.testkit.FuzzBounds;
 
 /**
  * Any bytes as a workflow file: it is read and validated against the test steps (with and without

@@ -1,4 +1,4 @@
-package org.neurite.models.internal;
+package org.neurite.testkit;
 
 import java.lang.management.ManagementFactory;
 import org.neurite.api.NeuriteException;
@@ -8,7 +8,7 @@ import org.neurite.api.NeuriteException;
  * the file; and no more heap allocated by the parsing thread than a fixed amount plus a multiple of
  * the input's size. Any other exception escapes and is a finding.
  */
-final class FuzzBounds {
+public final class FuzzBounds {
   private static final com.sun.management.ThreadMXBean THREADS =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -19,7 +19,7 @@ final class FuzzBounds {
    * more and fails only if it does so again (the first run of a code path also loads and
    * instruments classes, which allocates on the same thread).
    */
-  static void check(long inputBytes, long perByte, long fixed, String mustName, Runnable parse) {
+  public static void check(long inputBytes, long perByte, long fixed, String mustName, Runnable parse) {
     long budget = fixed + perByte * inputBytes;
     long used = allocated(mustName, parse);
     if (used > budget && (used = allocated(mustName, parse)) > budget) {
