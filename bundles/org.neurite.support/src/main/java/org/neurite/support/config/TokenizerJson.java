@@ -56,53 +56,104 @@ public final class TokenizerJson {
   }
 
   /**
-   * A TemplateProcessing post-processor (alone or in a Sequence) may only name special tokens its
-   * {@code special_tokens} define: the library aborts the process when it meets another one.
+   * The library reads any post-processor object that has template fields as a TemplateProcessing,
+   * whatever its {@code "type"} says (none, a duplicate, even another processor's name), and in
+   * encoding it indexes without checking: a special token its {@code special_tokens} do not define,
+   * a token whose {@code ids} and {@code tokens} differ in length, or sequence B in the single
+   * template abort the process. So every object of the post-processor tree is checked as a template.
    */
   private static void postProcessor(Path file, JsonElement processor) {
     if (processor == null || !processor.isJsonObject()) {
       return;
     }
     JsonObject o = processor.getAsJsonObject();
-    String type = text(o.get("type"));
-    if ("Sequence".equals(type) && o.get("processors") != null && o.get("processors").isJsonArray()) {
-      o.getAsJsonArray("processors").forEach(p -> postProcessor(file, p));
+    JsonElement processors = o.get("processors");
+    if (processors != null && processors.isJsonArray()) {
+      processors.getAsJsonArray().forEach(p -> postProcessor(file, p));
     }
-    if (!"TemplateProcessing".equals(type)) {
+    if (!o.has("single") && !o.has("pair") && !o.has("special_tokens")) {
       return;
     }
     JsonElement special = o.get("special_tokens");
     Set<String> defined = special != null && special.isJsonObject() ? special.getAsJsonObject().keySet() : Set.of();
+    if (special != null && special.isJsonObject()) {
+      for (String token : defined) {
+        JsonElement definition = special.getAsJsonObject().get(token);
+        JsonObject d = definition.isJsonObject() ? definition.getAsJsonObject() : new JsonObject();
+        int ids = length(d.get("ids"));
+        int tokens = length(d.get("tokens"));
+        if (ids != tokens) {
+          throw inconsistent(file, "its post_processor's special token '" + token + "' has " + ids + " ids but "
+              + tokens + " tokens; they must be as many");
+        }
+      }
+    }
     for (String part : List.of("single", "pair")) {
-      for (String token : specialTokens(o.get(part))) {
-        if (!defined.contains(token)) {
-          throw new NeuriteException("The tokenizer " + file + " is inconsistent: its post_processor's " + part
-              + " template uses the special token '" + token + "', which its special_tokens " + defined
-              + " do not define. Fix tokenizer.json, or use the one saved with the model.");
+      List<String> pieces = pieces(o.get(part));
+      for (String piece : pieces) {
+        if (piece.equals("$B") && part.equals("single")) {
+          throw inconsistent(file, "its post_processor's single template uses the second sequence ($B), which a"
+              + " single text does not have");
+        }
+        if (!piece.startsWith("$") && !defined.contains(piece)) {
+          throw inconsistent(file, "its post_processor's " + part + " template uses the special token '" + piece
+              + "', which its special_tokens " + defined + " do not define");
         }
       }
     }
   }
 
-  /** The special tokens of a template: {@code "[CLS] $A [SEP]"} or {@code [{"SpecialToken": {"id": ...}}, ...]}. */
-  private static List<String> specialTokens(JsonElement template) {
-    List<String> tokens = new ArrayList<>();
+  private static NeuriteException inconsistent(Path file, String what) {
+    return new NeuriteException("The tokenizer " + file + " is inconsistent: " + what + ". Fix tokenizer.json,"
+        + " or use the one saved with the model.");
+  }
+
+  private static int length(JsonElement e) {
+    return e != null && e.isJsonArray() ? e.getAsJsonArray().size() : 0;
+  }
+
+  /**
+   * The pieces of a template as the library reads them: {@code "$A"} or {@code "$B"} for a sequence,
+   * otherwise a special token's id. A template is a string split at single spaces, each piece an id
+   * with an optional {@code :type_id} ({@code "[CLS] $A:0"}; a piece starting with {@code $} is a
+   * sequence: {@code $}, {@code $A}, {@code $a} or {@code $N} the first, {@code $B} or {@code $b} the
+   * second), or a list of such strings or of {@code {"SpecialToken": {"id": ...}}} and
+   * {@code {"Sequence": {"id": "A"}}} objects.
+   */
+  private static List<String> pieces(JsonElement template) {
+    List<String> pieces = new ArrayList<>();
     if (template != null && template.isJsonPrimitive()) {
-      for (String piece : template.getAsString().trim().split("\\s+")) {
-        if (!piece.isEmpty() && !piece.startsWith("$")) {
-          tokens.add(piece.contains(":") ? piece.substring(0, piece.lastIndexOf(':')) : piece);
-        }
+      for (String piece : template.getAsString().split(" ", -1)) {
+        pieces.add(piece(piece));
       }
     } else if (template != null && template.isJsonArray()) {
       for (JsonElement piece : template.getAsJsonArray()) {
-        JsonElement token = piece.isJsonObject() ? piece.getAsJsonObject().get("SpecialToken") : null;
-        String id = token != null && token.isJsonObject() ? text(token.getAsJsonObject().get("id")) : null;
-        if (id != null) {
-          tokens.add(id);
+        if (piece.isJsonPrimitive()) {
+          pieces.add(piece(piece.getAsString()));
+          continue;
+        }
+        JsonObject p = piece.isJsonObject() ? piece.getAsJsonObject() : new JsonObject();
+        JsonElement token = p.get("SpecialToken");
+        JsonElement sequence = p.get("Sequence");
+        if (token != null && token.isJsonObject()) {
+          String id = text(token.getAsJsonObject().get("id"));
+          pieces.add(id == null ? "" : id);
+        } else if (sequence != null && sequence.isJsonObject()) {
+          String id = text(sequence.getAsJsonObject().get("id"));
+          pieces.add("B".equals(id) ? "$B" : "$A");
         }
       }
     }
-    return tokens;
+    return pieces;
+  }
+
+  private static String piece(String piece) {
+    String[] parts = piece.split(":", -1);
+    String id = parts.length == 2 ? parts[0] : piece;
+    if (!id.startsWith("$")) {
+      return id;
+    }
+    return id.equals("$B") || id.equals("$b") ? "$B" : "$A";
   }
 
   private static String text(JsonElement e) {
