@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.Set;
 import org.neurite.api.NeuriteException;
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -24,6 +25,9 @@ public interface ModelConfig {
 
   /** {@code architectures}, e.g. {@code [LlamaForCausalLM]}; empty if absent. */
   List<String> architectures();
+
+  /** Every key present, null-valued ones included, in the file's order. */
+  Set<String> keys();
 
   /** Whether the key is present and not null. */
   boolean has(String key);

@@ -10,7 +10,7 @@ import org.neurite.api.model.ModelConfig;
 /**
  * Rotary position embedding in the Hugging Face convention: the two halves of each head are
  * rotated against each other ({@code rotate_half}, not interleaved pairs). Inverse frequencies
- * follow {@code rope_theta} and {@code rope_scaling} ({@link RopeFrequencies}). A float32 model
+ * follow the rope settings in either spelling ({@link RopeSettings}, {@link RopeFrequencies}). A float32 model
  * computes angles in float32 as Hugging Face does; a float64 model in double precision.
  */
 public final class Rope {
@@ -24,14 +24,20 @@ public final class Rope {
     this.headDim = headDim;
   }
 
-  /** The rotary embedding a Llama-family config describes, for heads of {@code headDim}. */
+  /** The rotary embedding a config describes whose layers all rotate alike, for heads of {@code headDim}. */
   public static Rope fromConfig(ModelConfig config, int headDim) {
-    double partial = config.number("partial_rotary_factor", 1.0);
+    return fromSettings(RopeSettings.of(config), headDim);
+  }
+
+  /** The rotary embedding of some settings (e.g. one layer type's), for heads of {@code headDim}. */
+  public static Rope fromSettings(RopeSettings settings, int headDim) {
+    double partial = settings.partialRotaryFactor();
     int rotaryDim = (int) (headDim * partial);
     if (rotaryDim % 2 != 0 || rotaryDim <= 0) {
-      throw config.unsupported("partial_rotary_factor", "it gives an odd or empty rotary width " + rotaryDim);
+      ModelConfig where = settings.settings().has("partial_rotary_factor") ? settings.settings() : settings.config();
+      throw where.unsupported("partial_rotary_factor", "it gives an odd or empty rotary width " + rotaryDim);
     }
-    return new Rope(RopeFrequencies.fromConfig(config, rotaryDim), rotaryDim, headDim);
+    return new Rope(RopeFrequencies.fromSettings(settings, rotaryDim), rotaryDim, headDim);
   }
 
   /**

@@ -1,13 +1,21 @@
 package org.neurite.models.family;
 
+import java.util.Set;
+import java.util.TreeSet;
 import org.neurite.api.model.ModelConfig;
 
 /**
- * The inverse frequencies of rotary embeddings for each {@code rope_scaling} type Hugging Face
- * defines ({@code modeling_rope_utils.py}): default, linear, dynamic (NTK), yarn and llama3.
- * Computed in double precision; a float32 model rounds them to float32 as Hugging Face's buffers are.
+ * The inverse frequencies of rotary embeddings for each rope type Hugging Face defines
+ * ({@code modeling_rope_utils.py}): default, linear, dynamic (NTK), yarn and llama3. Computed in
+ * double precision; a float32 model rounds them to float32 as Hugging Face's buffers are.
+ *
+ * <p>The settings are read in both spellings ({@link RopeSettings}). Every key of the settings
+ * must mean something to the rope type: a key Neurite would ignore is an error naming it, since an
+ * ignored setting gives default frequencies and wrong numbers without a word.
  */
 final class RopeFrequencies {
+  private static final Set<String> ANY_TYPE = Set.of("rope_type", "type", "rope_theta", "partial_rotary_factor");
+
   private final String type;
   private final double base;
   private final int dim;
@@ -27,17 +35,18 @@ final class RopeFrequencies {
     this.dynamicMaxPositions = dynamicMaxPositions;
   }
 
-  static RopeFrequencies fromConfig(ModelConfig config, int dim) {
-    double base = config.number("rope_theta", 10000.0);
-    ModelConfig scaling = config.object("rope_scaling").orElse(null);
-    String type = scaling == null ? "default"
-        : scaling.string("rope_type").or(() -> scaling.string("type")).orElse("default");
-    int maxPositions = config.integer("max_position_embeddings", 2048);
+  static RopeFrequencies fromSettings(RopeSettings settings, int dim) {
+    ModelConfig s = settings.settings();
+    String type = settings.type();
+    double base = settings.theta();
+    int maxPositions = settings.maxPositions();
     switch (type) {
       case "default":
+        known(settings, Set.of());
         return new RopeFrequencies(type, base, dim, plain(base, dim), 1.0, 0, 0);
       case "linear": {
-        double factor = required(scaling, "factor");
+        known(settings, Set.of("factor"));
+        double factor = required(settings, "factor");
         double[] inv = plain(base, dim);
         for (int i = 0; i < inv.length; i++) {
           inv[i] /= factor;
@@ -45,15 +54,25 @@ final class RopeFrequencies {
         return new RopeFrequencies(type, base, dim, inv, 1.0, 0, 0);
       }
       case "dynamic": {
-        int original = scaling.integer("original_max_position_embeddings", maxPositions);
-        return new RopeFrequencies(type, base, dim, plain(base, dim), 1.0, required(scaling, "factor"), original);
+        // transformers grows the base from max_position_embeddings on; an original length that
+        // differs from it would be a setting Neurite reads differently, so it is refused
+        known(settings, Set.of("factor", "original_max_position_embeddings"));
+        if (s.has("original_max_position_embeddings")
+            && s.number("original_max_position_embeddings", 0) != maxPositions) {
+          throw settings.unsupported("original_max_position_embeddings", "dynamic scaling grows the base from"
+              + " max_position_embeddings (" + maxPositions + "); a different original length is not implemented");
+        }
+        return new RopeFrequencies(type, base, dim, plain(base, dim), 1.0, required(settings, "factor"), maxPositions);
       }
       case "llama3":
-        return new RopeFrequencies(type, base, dim, llama3(plain(base, dim), scaling), 1.0, 0, 0);
+        known(settings, Set.of("factor", "low_freq_factor", "high_freq_factor", "original_max_position_embeddings"));
+        return new RopeFrequencies(type, base, dim, llama3(plain(base, dim), settings), 1.0, 0, 0);
       case "yarn":
-        return yarn(config, scaling, base, dim, maxPositions);
+        known(settings, Set.of("factor", "original_max_position_embeddings", "attention_factor", "beta_fast",
+            "beta_slow", "mscale", "mscale_all_dim", "truncate"));
+        return yarn(settings, base, dim);
       default:
-        throw config.unsupported("rope_scaling", "rope type '" + type + "' is not among those Neurite computes: "
+        throw settings.unsupported("rope_type", "rope type '" + type + "' is not among those Neurite computes: "
             + "default, linear, dynamic, yarn and llama3");
     }
   }
@@ -81,11 +100,11 @@ final class RopeFrequencies {
     return inv;
   }
 
-  private static double[] llama3(double[] inv, ModelConfig s) {
-    double factor = required(s, "factor");
-    double low = required(s, "low_freq_factor");
-    double high = required(s, "high_freq_factor");
-    double oldContext = required(s, "original_max_position_embeddings");
+  private static double[] llama3(double[] inv, RopeSettings settings) {
+    double factor = required(settings, "factor");
+    double low = required(settings, "low_freq_factor");
+    double high = required(settings, "high_freq_factor");
+    double oldContext = settings.originalMaxPositions();
     double lowWavelen = oldContext / low;
     double highWavelen = oldContext / high;
     double[] out = new double[inv.length];
@@ -102,22 +121,29 @@ final class RopeFrequencies {
     return out;
   }
 
-  private static RopeFrequencies yarn(ModelConfig config, ModelConfig s, double base, int dim, int maxPositions) {
+  private static RopeFrequencies yarn(RopeSettings settings, double base, int dim) {
+    ModelConfig s = settings.settings();
+    double original = settings.originalMaxPositions();
     // As current transformers does: the factor as given (not max/original, which made YaRN a
-    // no-op for configs such as Qwen2.5's), the ramp over the original context length.
-    double factor = required(s, "factor");
-    int original = s.optionalInteger("original_max_position_embeddings").orElse(maxPositions);
+    // no-op for configs such as Qwen2.5's); only an explicit null falls back to that ratio.
+    double factor;
+    if (!s.keys().contains("factor")) {
+      throw settings.missing("factor", "yarn");
+    }
+    factor = s.has("factor") ? s.number("factor", 1.0) : settings.maxPositions() / original;
     double attention;
     if (s.has("attention_factor")) {
       attention = s.number("attention_factor", 1.0);
-    } else if (s.has("mscale") && s.has("mscale_all_dim")) {
+    } else if (nonZero(s, "mscale") && nonZero(s, "mscale_all_dim")) {
       attention = mscale(factor, s.number("mscale", 1)) / mscale(factor, s.number("mscale_all_dim", 1));
     } else {
       attention = mscale(factor, 1);
     }
-    double betaFast = s.has("beta_fast") ? s.number("beta_fast", 32) : 32;
-    double betaSlow = s.has("beta_slow") ? s.number("beta_slow", 1) : 1;
-    boolean truncate = s.flag("truncate", true);
+    // Python's `x or default`: absent, null and 0 all give the default
+    double betaFast = nonZero(s, "beta_fast") ? s.number("beta_fast", 32) : 32;
+    double betaSlow = nonZero(s, "beta_slow") ? s.number("beta_slow", 1) : 1;
+    // truncate defaults to true when absent; an explicit null is false, as in Python
+    boolean truncate = !s.keys().contains("truncate") || s.has("truncate") && s.flag("truncate", true);
     double low = correctionDim(betaFast, dim, base, original);
     double high = correctionDim(betaSlow, dim, base, original);
     if (truncate) {
@@ -139,16 +165,30 @@ final class RopeFrequencies {
     return new RopeFrequencies("yarn", base, dim, inv, attention, 0, 0);
   }
 
+  private static boolean nonZero(ModelConfig s, String key) {
+    return s.has(key) && s.number(key, 0) != 0;
+  }
+
   private static double mscale(double scale, double m) {
     return scale <= 1 ? 1.0 : 0.1 * m * Math.log(scale) + 1.0;
   }
 
-  private static double correctionDim(double rotations, int dim, double base, int maxPositions) {
+  private static double correctionDim(double rotations, int dim, double base, double maxPositions) {
     return dim * Math.log(maxPositions / (rotations * 2 * Math.PI)) / (2 * Math.log(base));
   }
 
-  private static double required(ModelConfig s, String key) {
-    return s.optionalNumber(key).orElseThrow(() -> new org.neurite.api.NeuriteException(s + " has no '" + key
-        + "', which this rope_scaling type needs."));
+  /** Every key of the settings is one this type reads, or one every type reads. */
+  private static void known(RopeSettings settings, Set<String> used) {
+    for (String key : settings.settings().keys()) {
+      if (!used.contains(key) && !ANY_TYPE.contains(key)) {
+        throw settings.unsupported(key, "rope type '" + settings.type() + "' has no setting '" + key
+            + "' (it reads " + (used.isEmpty() ? "none besides rope_theta" : String.join(", ", new TreeSet<>(used)))
+            + "); Neurite refuses it rather than ignore it and compute other frequencies than the model was trained with");
+      }
+    }
+  }
+
+  private static double required(RopeSettings settings, String key) {
+    return settings.settings().optionalNumber(key).orElseThrow(() -> settings.missing(key, settings.type()));
   }
 }

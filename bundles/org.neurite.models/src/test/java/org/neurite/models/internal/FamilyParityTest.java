@@ -72,6 +72,19 @@ class FamilyParityTest {
             .maxPositions(4096).ropeScaling("{\"rope_type\":\"yarn\",\"factor\":8.0,"
                 + "\"original_max_position_embeddings\":1024,\"truncate\":false,\"mscale\":1.0,"
                 + "\"mscale_all_dim\":0.5}").write()),
+        new Variant("llama rope_parameters (newer spelling) with its own theta", d -> TinyCheckpoints.llama(d).seed(19)
+            .configEdits("{\"rope_scaling\":null,\"rope_theta\":null,\"rope_parameters\":{\"rope_type\":\"linear\","
+                + "\"factor\":2.0,\"rope_theta\":500.0}}").write()),
+        new Variant("llama rope_parameters yarn, top-level original length first", d -> TinyCheckpoints.llama(d)
+            .seed(20).headDim(16).maxPositions(4096).configEdits("{\"rope_scaling\":null,\"original_max_position_embeddings\":"
+                + "512,\"rope_parameters\":{\"rope_type\":\"yarn\",\"factor\":8.0,\"rope_theta\":1000.0,"
+                + "\"original_max_position_embeddings\":2048}}").write()),
+        new Variant("llama rope llama3, original length at the top level only", d -> TinyCheckpoints.llama(d).seed(21)
+            .ropeScaling("{\"rope_type\":\"llama3\",\"factor\":8.0,\"low_freq_factor\":1.0,\"high_freq_factor\":4.0}")
+            .configEdits("{\"original_max_position_embeddings\":16}").write()),
+        new Variant("llama rope yarn, factor null: max over original", d -> TinyCheckpoints.llama(d).seed(22).headDim(16)
+            .maxPositions(4096).ropeScaling("{\"type\":\"yarn\",\"factor\":null,\"original_max_position_embeddings\":1024,"
+                + "\"beta_fast\":0,\"truncate\":null}").write()),
         new Variant("llama rope dynamic", d -> TinyCheckpoints.llama(d).seed(8).maxPositions(4).ropeScaling(
             "{\"rope_type\":\"dynamic\",\"factor\":2.0}").write()),
         new Variant("llama biases, head_dim, gelu", d -> TinyCheckpoints.llama(d).seed(9).attentionBias(true)

@@ -125,10 +125,36 @@ class LoadingErrorsTest {
     assertTrue(type.contains("llama reads [llama, mistral, qwen2]"), type);
     String rope = error(edit("longrope").config("rope_scaling",
         JsonParser.parseString("{\"rope_type\":\"longrope\",\"short_factor\":[1],\"long_factor\":[1]}")).write());
-    assertTrue(rope.contains("'rope_scaling' = {\"rope_type\":\"longrope\""), rope);
+    assertTrue(rope.contains("config.json (rope_scaling): 'rope_type' = \"longrope\""), rope);
     assertTrue(rope.contains("Neurite computes: default, linear, dynamic, yarn and llama3"), rope);
     String act = error(edit("act").config("hidden_act", JsonParser.parseString("\"swiglu9\"")).write());
     assertTrue(act.contains("activation 'swiglu9' is not supported"), act);
+  }
+
+  /** A rope setting Neurite would ignore would give default frequencies and wrong numbers: refused by name. */
+  @Test
+  void ropeSettingsNeuriteWouldIgnoreAreRefusedByName() {
+    String unknown = error(edit("rope-unknown-key").config("rope_scaling",
+        JsonParser.parseString("{\"rope_type\":\"linear\",\"factor\":2.0,\"beta_fast\":4}")).write());
+    assertTrue(unknown.contains("(rope_scaling): 'beta_fast' = 4 is not supported: rope type 'linear' has no setting"
+        + " 'beta_fast' (it reads factor)"), unknown);
+    String newer = error(edit("rope-parameters-unknown-key").config("rope_scaling", JsonParser.parseString("null"))
+        .config("rope_parameters", JsonParser.parseString("{\"rope_type\":\"default\",\"rope_theta\":5e5,"
+            + "\"factor\":8.0}")).write());
+    assertTrue(newer.contains("(rope_parameters): 'factor' = 8.0 is not supported: rope type 'default' has no setting"
+        + " 'factor'"), newer);
+    String perLayer = error(edit("rope-per-layer-type").config("rope_scaling", JsonParser.parseString("null"))
+        .config("rope_parameters", JsonParser.parseString("{\"full_attention\":{\"rope_type\":\"default\"},"
+            + "\"sliding_attention\":{\"rope_type\":\"default\",\"rope_theta\":1e4}}")).write());
+    assertTrue(perLayer.contains("'full_attention'") && perLayer.contains("rope settings per layer type are not"
+        + " implemented for model_type 'llama'"), perLayer);
+    String dynamic = error(edit("rope-dynamic-original").config("rope_scaling", JsonParser.parseString(
+        "{\"rope_type\":\"dynamic\",\"factor\":2.0,\"original_max_position_embeddings\":64}")).write());
+    assertTrue(dynamic.contains("'original_max_position_embeddings' = 64 is not supported: dynamic scaling grows"
+        + " the base from max_position_embeddings (128)"), dynamic);
+    String yarn = error(edit("rope-yarn-no-factor").config("rope_scaling", JsonParser.parseString(
+        "{\"rope_type\":\"yarn\"}")).write());
+    assertTrue(yarn.contains("rope_scaling has no 'factor', which rope type 'yarn' needs"), yarn);
   }
 
   @Test

@@ -24,6 +24,7 @@ public abstract class CheckpointBuilder<B extends CheckpointBuilder<B>> {
   private boolean sharded;
   private Random random;
   private List<CheckpointFiles.Stored> tensors;
+  private JsonObject configEdits = new JsonObject();
 
   protected CheckpointBuilder(Path dir) {
     this.dir = dir;
@@ -55,12 +56,28 @@ public abstract class CheckpointBuilder<B extends CheckpointBuilder<B>> {
     return self();
   }
 
+  /**
+   * Sets top-level keys of config.json after the family has written its own, e.g. the newer
+   * spelling {@code {"rope_parameters": {...}, "rope_scaling": null}}; a JSON null value removes the key.
+   */
+  public B configEdits(String json) {
+    this.configEdits = com.google.gson.JsonParser.parseString(json).getAsJsonObject();
+    return self();
+  }
+
   /** Writes config.json and the weights, replacing any weights in the folder, and returns the folder. */
   public final Path write() {
     random = new Random(seed);
     tensors = new ArrayList<>();
     JsonObject config = config();
     config.addProperty("torch_dtype", CheckpointFiles.torchDtype(dtype));
+    configEdits.entrySet().forEach(e -> {
+      if (e.getValue().isJsonNull()) {
+        config.remove(e.getKey());
+      } else {
+        config.add(e.getKey(), e.getValue().deepCopy());
+      }
+    });
     addTensors();
     CheckpointFiles.clearWeights(dir);
     CheckpointFiles.writeTensors(dir, sharded ? CheckpointFiles.twoShards(tensors)

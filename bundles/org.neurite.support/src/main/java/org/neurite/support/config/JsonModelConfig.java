@@ -10,10 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalInt;
+import java.util.Set;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.model.ModelConfig;
 
@@ -89,6 +92,11 @@ public final class JsonModelConfig implements ModelConfig {
       }
     }
     return names;
+  }
+
+  @Override
+  public Set<String> keys() {
+    return Collections.unmodifiableSet(new LinkedHashSet<>(json.keySet()));
   }
 
   /** Whether the key is present and not null. */
