@@ -103,7 +103,7 @@ final class RopeFrequencies {
   private static double[] llama3(double[] inv, RopeSettings settings) {
     double factor = required(settings, "factor");
     double low = required(settings, "low_freq_factor");
-    double high = required(settings, "high_freq_factor");
+    double high = ConfigSizes.above(settings.settings(), "high_freq_factor", required(settings, "high_freq_factor"), low);
     double oldContext = settings.originalMaxPositions();
     double lowWavelen = oldContext / low;
     double highWavelen = oldContext / high;
@@ -126,22 +126,22 @@ final class RopeFrequencies {
     double original = settings.originalMaxPositions();
     // As current transformers does: the factor as given (not max/original, which made YaRN a
     // no-op for configs such as Qwen2.5's); only an explicit null falls back to that ratio.
-    double factor;
     if (!s.keys().contains("factor")) {
       throw settings.missing("factor", "yarn");
     }
-    factor = s.has("factor") ? s.number("factor", 1.0) : settings.maxPositions() / original;
+    double given = s.has("factor") ? s.number("factor", 1.0) : settings.maxPositions() / original;
+    double factor = ConfigSizes.above(s, "factor", given, 0);
     double attention;
     if (s.has("attention_factor")) {
-      attention = s.number("attention_factor", 1.0);
+      attention = ConfigSizes.above(s, "attention_factor", s.number("attention_factor", 1.0), 0);
     } else if (nonZero(s, "mscale") && nonZero(s, "mscale_all_dim")) {
       attention = mscale(factor, s.number("mscale", 1)) / mscale(factor, s.number("mscale_all_dim", 1));
     } else {
       attention = mscale(factor, 1);
     }
     // Python's `x or default`: absent, null and 0 all give the default
-    double betaFast = nonZero(s, "beta_fast") ? s.number("beta_fast", 32) : 32;
-    double betaSlow = nonZero(s, "beta_slow") ? s.number("beta_slow", 1) : 1;
+    double betaFast = nonZero(s, "beta_fast") ? ConfigSizes.above(s, "beta_fast", s.number("beta_fast", 32), 0) : 32;
+    double betaSlow = nonZero(s, "beta_slow") ? ConfigSizes.above(s, "beta_slow", s.number("beta_slow", 1), 0) : 1;
     // truncate defaults to true when absent; an explicit null is false, as in Python
     boolean truncate = !s.keys().contains("truncate") || s.has("truncate") && s.flag("truncate", true);
     double low = correctionDim(betaFast, dim, base, original);
@@ -188,7 +188,9 @@ final class RopeFrequencies {
     }
   }
 
+  /** A setting the type needs: present, finite and above 0. */
   private static double required(RopeSettings settings, String key) {
-    return settings.settings().optionalNumber(key).orElseThrow(() -> settings.missing(key, settings.type()));
+    double value = settings.settings().optionalNumber(key).orElseThrow(() -> settings.missing(key, settings.type()));
+    return ConfigSizes.above(settings.settings(), key, value, 0);
   }
 }

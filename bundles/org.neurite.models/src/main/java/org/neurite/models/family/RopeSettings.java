@@ -64,13 +64,21 @@ public record RopeSettings(ModelConfig config, ModelConfig settings, String name
     return settings.string("rope_type").or(() -> settings.string("type")).orElse("default");
   }
 
+  /** The base: above 1 (a base of 1 or less gives constant or growing frequencies, and yarn divides by its log). */
   public double theta() {
-    return settings.optionalNumber("rope_theta").orElse(config.number("rope_theta", DEFAULT_THETA));
+    ModelConfig where = settings.has("rope_theta") ? settings : config;
+    return ConfigSizes.above(where, "rope_theta", where.number("rope_theta", DEFAULT_THETA), 1);
   }
 
   /** The fraction of each head that rotates: the settings' {@code partial_rotary_factor}, else the top-level one, else 1. */
   public double partialRotaryFactor() {
-    return settings.optionalNumber("partial_rotary_factor").orElse(config.number("partial_rotary_factor", 1.0));
+    ModelConfig where = settings.has("partial_rotary_factor") ? settings : config;
+    double factor = ConfigSizes.above(where, "partial_rotary_factor", where.number("partial_rotary_factor", 1.0), 0);
+    if (factor > 1) {
+      throw where.unsupported("partial_rotary_factor", "it must be above 0 and at most 1, the fraction of each head"
+          + " that rotates");
+    }
+    return factor;
   }
 
   int maxPositions() {
@@ -78,8 +86,9 @@ public record RopeSettings(ModelConfig config, ModelConfig settings, String name
   }
 
   double originalMaxPositions() {
-    return config.optionalNumber("original_max_position_embeddings")
-        .orElse(settings.optionalNumber("original_max_position_embeddings").orElse(maxPositions()));
+    ModelConfig where = config.has("original_max_position_embeddings") ? config : settings;
+    return ConfigSizes.above(where, "original_max_position_embeddings",
+        where.number("original_max_position_embeddings", maxPositions()), 0);
   }
 
   NeuriteException unsupported(String key, String why) {

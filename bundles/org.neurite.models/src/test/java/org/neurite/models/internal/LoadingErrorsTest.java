@@ -157,6 +157,24 @@ class LoadingErrorsTest {
     assertTrue(yarn.contains("rope_scaling has no 'factor', which rope type 'yarn' needs"), yarn);
   }
 
+  /** Real numbers out of range would give NaN or infinite activations without a word: named at load. */
+  @Test
+  void configNumbersOutsideTheirRangeAreNamed() {
+    String eps = error(edit("eps").config("rms_norm_eps", JsonParser.parseString("-1")).write());
+    assertTrue(eps.contains("'rms_norm_eps' is -1.0; it must be a finite number above 0 and below 1"), eps);
+    String theta = error(edit("theta").config("rope_theta", JsonParser.parseString("1")).write());
+    assertTrue(theta.contains("'rope_theta' is 1.0; it must be a finite number above 1"), theta);
+    String factor = error(edit("factor").config("rope_scaling",
+        JsonParser.parseString("{\"rope_type\":\"linear\",\"factor\":0}")).write());
+    assertTrue(factor.contains("(rope_scaling): 'factor' is 0.0; it must be a finite number above 0"), factor);
+    String llama3 = error(edit("llama3-band").config("rope_scaling", JsonParser.parseString("{\"rope_type\":\"llama3\","
+        + "\"factor\":8,\"low_freq_factor\":4,\"high_freq_factor\":4,\"original_max_position_embeddings\":16}")).write());
+    assertTrue(llama3.contains("'high_freq_factor' is 4.0; it must be a finite number above 4"), llama3);
+    String partial = error(edit("partial").config("partial_rotary_factor", JsonParser.parseString("1.5")).write());
+    assertTrue(partial.contains("'partial_rotary_factor' = 1.5 is not supported: it must be above 0 and at most 1"),
+        partial);
+  }
+
   @Test
   void untiedModelWithoutItsHeadIsNamed() {
     Path tiedOnDisk = TinyCheckpoints.llama(dir.resolve("tied")).seed(4).tied(true).write();

@@ -19,7 +19,7 @@ import org.neurite.models.family.Linear;
 import org.neurite.models.family.Loading;
 import org.neurite.models.family.Norm;
 import org.neurite.models.family.WeightLoader;
-import org.neurite.models.internal.core.ConfigSizes;
+import org.neurite.models.family.ConfigSizes;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -62,7 +62,7 @@ public final class BertFamily implements ModelFamily {
     if (d % heads != 0) {
       throw new NeuriteException(c + ": hidden_size " + d + " is not a multiple of num_attention_heads " + heads + ".");
     }
-    double eps = c.number("layer_norm_eps", 1e-12);
+    double eps = sizes.epsilon("layer_norm_eps", 1e-12);
     Activation act = Activation.named(c.string("hidden_act").orElse("gelu"), c.toString());
     return Loading.load(source, options, backend, origin -> {
       WeightLoader w = WeightLoader.of(source, origin.weights(), origin.type(), "embeddings.word_embeddings.weight",

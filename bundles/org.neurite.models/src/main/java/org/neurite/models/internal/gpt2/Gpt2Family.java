@@ -16,7 +16,7 @@ import org.neurite.models.family.HookedModels;
 import org.neurite.models.family.Linear;
 import org.neurite.models.family.Loading;
 import org.neurite.models.family.WeightLoader;
-import org.neurite.models.internal.core.ConfigSizes;
+import org.neurite.models.family.ConfigSizes;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -56,7 +56,7 @@ public final class Gpt2Family implements ModelFamily {
       throw new NeuriteException(c + ": n_embd " + d + " is not a multiple of n_head " + heads + ".");
     }
     int dHead = d / heads;
-    double eps = c.number("layer_norm_epsilon", 1e-5);
+    double eps = sizes.epsilon("layer_norm_epsilon", 1e-5);
     Activation act = Activation.named(c.string("activation_function").orElse("gelu_new"), c.toString());
     boolean scaleByHead = c.flag("scale_attn_weights", true);
     boolean scaleByLayer = c.flag("scale_attn_by_inverse_layer_idx", false);

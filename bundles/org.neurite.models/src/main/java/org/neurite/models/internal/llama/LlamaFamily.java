@@ -18,7 +18,7 @@ import org.neurite.models.family.Linear;
 import org.neurite.models.family.Loading;
 import org.neurite.models.family.Rope;
 import org.neurite.models.family.WeightLoader;
-import org.neurite.models.internal.core.ConfigSizes;
+import org.neurite.models.family.ConfigSizes;
 import org.osgi.service.component.annotations.Component;
 
 /**
@@ -62,7 +62,7 @@ public final class LlamaFamily implements ModelFamily {
       throw new NeuriteException(c + ": num_attention_heads " + heads + " is not a multiple of num_key_value_heads "
           + kvHeads + ".");
     }
-    double eps = c.number("rms_norm_eps", 1e-6);
+    double eps = sizes.epsilon("rms_norm_eps", 1e-6);
     Activation act = Activation.named(c.string("hidden_act").orElse("silu"), c.toString());
     boolean qkvBias = type.equals("qwen2") || c.flag("attention_bias", false);
     boolean outBias = !type.equals("qwen2") && c.flag("attention_bias", false);
