@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neurite.analysis.attribution.Attributions;
+import org.neurite.analysis.attribution.GroupMeans;
 import org.neurite.analysis.attribution.Target;
 import org.neurite.analysis.batch.Batches;
 import org.neurite.analysis.capture.Pooling;
@@ -131,31 +132,12 @@ class PlantedRecoveryTest {
   @Test
   void gradientTimesActivationSelectionFindsThePlantedUnits() {
     Attributions attributions = new Attributions(Planted.BACKEND, "cpu");
-    int units = planted.model.spec().dMlp();
-    Map<String, double[]> sums = new LinkedHashMap<>();
-    Map<String, Integer> counts = new LinkedHashMap<>();
-    GROUPS.forEach(g -> {
-      sums.put(g, new double[units]);
-      counts.put(g, 0);
-    });
+    GroupMeans means = new GroupMeans(GROUPS);
     for (Batches.Batch batch : planted.batches(8, TokenBatch.Padding.LEFT)) {
-      Attributions.Result result = attributions.gradientTimesActivation(planted.model, batch, planted.planted.hook(),
-          Target.responseLogLikelihood(), Positions.ALL, Pooling.MEAN, false);
-      for (int i = 0; i < result.scores().length; i++) {
-        String g = batch.examples().get(i).group();
-        double[] sum = sums.get(g);
-        for (int u = 0; u < units; u++) {
-          sum[u] += result.scores()[i][u];
-        }
-        counts.merge(g, 1, Integer::sum);
-      }
+      means.add(planted.planted.hook(), batch, attributions.gradientTimesActivation(planted.model, batch,
+          planted.planted.hook(), Target.responseLogLikelihood(), Positions.ALL, Pooling.MEAN, false).scores());
     }
-    sums.forEach((g, s) -> {
-      for (int u = 0; u < s.length; u++) {
-        s[u] /= counts.get(g);
-      }
-    });
-    double byGradient = precision(scores("grad_x_act", sums));
+    double byGradient = precision(means.scores("grad_x_act"));
     System.out.printf("precision@k: gradient x activation %.3f%n", byGradient);
     assertTrue(byGradient >= 0.95, "gradient-based: " + byGradient);
   }

@@ -131,7 +131,8 @@ public final class Attributions {
     }
   }
 
-  private static double[][] rows(NDArray pooled, int batch) {
+  /** A [batch, units] array as one row of doubles per example. */
+  public static double[][] rows(NDArray pooled, int batch) {
     double[] flat = pooled.toType(DataType.FLOAT64, false).toDoubleArray();
     int units = flat.length / batch;
     double[][] out = new double[batch][units];

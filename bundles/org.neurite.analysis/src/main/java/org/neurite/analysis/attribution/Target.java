@@ -5,7 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.neurite.analysis.batch.Batches;
+import org.neurite.api.NeuriteException;
+import org.neurite.api.data.Example;
 import org.neurite.api.model.Forward;
+import org.neurite.api.model.TextTokenizer;
 
 /**
  * The scalar an attribution explains, one per sequence of a batch: computed from the finished
@@ -61,6 +64,32 @@ public interface Target {
       NDArray picked = logp.gather(scope.create(next, new Shape(b, t, 1)), 2).reshape(b, t);
       NDArray mask = scope.create(counted, new Shape(b, t)).toType(logp.getDataType(), false);
       return picked.mul(mask).sum(new int[] {1}).div(scope.create(count).maximum(1f).toType(logp.getDataType(), false));
+    };
+  }
+
+  /**
+   * The log-probability of each example's answer ({@code contrast().answer()}) as the next token
+   * after its prompt: the answer's first token, encoded without special tokens.
+   *
+   * @param where the step, for the message when an example has no answer
+   */
+  static Target answerLogProb(TextTokenizer tokenizer, String where) {
+    return (forward, batch) -> {
+      long[] tokens = new long[batch.examples().size()];
+      for (int i = 0; i < tokens.length; i++) {
+        Example x = batch.examples().get(i).example();
+        String answer = x.contrast() == null ? null : x.contrast().answer();
+        if (answer == null || answer.isEmpty()) {
+          throw new NeuriteException(where + ": example " + x.id() + " (line " + x.line() + ") has no answer; the"
+              + " answer target needs one per example (the dataset step's answer parameter), or use target response.");
+        }
+        long[] ids = tokenizer.encode(answer, false);
+        if (ids.length == 0) {
+          throw new NeuriteException(where + ": the answer '" + answer + "' of example " + x.id() + " has no tokens.");
+        }
+        tokens[i] = ids[0];
+      }
+      return nextTokenLogProb(tokens).apply(forward, batch);
     };
   }
 

@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.stream.Stream;
+import org.neurite.api.NeuriteException;
 import org.neurite.api.data.Example;
 import org.neurite.api.model.TokenBatch;
 
@@ -58,6 +59,28 @@ public final class Batches implements Iterator<Batches.Batch> {
     List<TokenizedExample> chunk = new ArrayList<>(size);
     while (chunk.size() < size && examples.hasNext()) {
       chunk.add(tokenization.tokenize(examples.next(), groupField));
+    }
+    return new Batch(List.copyOf(chunk), TokenBatch.of(chunk.stream().map(TokenizedExample::ids).toList(), padding));
+  }
+
+  /**
+   * The corrupted counterpart of a batch: each example's {@code contrast().corrupted()} prompt in
+   * its place (same group), tokenised and padded the same way.
+   *
+   * @param where the step, for the message when an example has no corrupted prompt
+   */
+  public Batch corrupted(Batch clean, String where) {
+    List<TokenizedExample> chunk = new ArrayList<>(clean.examples().size());
+    for (TokenizedExample e : clean.examples()) {
+      Example x = e.example();
+      if (x.contrast() == null) {
+        throw new NeuriteException(where + ": example " + x.id() + " (line " + x.line() + ") has no corrupted prompt;"
+            + " this method needs clean/corrupted pairs. Name the dataset's corrupted field (the dataset step's"
+            + " corrupted parameter).");
+      }
+      Example corrupt = new Example(x.line(), x.id(), x.contrast().corrupted(), x.label(), x.group(), x.labels(), null,
+          null, x.contrast(), null);
+      chunk.add(tokenization.tokenize(corrupt, groupField));
     }
     return new Batch(List.copyOf(chunk), TokenBatch.of(chunk.stream().map(TokenizedExample::ids).toList(), padding));
   }

@@ -67,7 +67,7 @@ public final class AblationStep implements Step {
     LanguageModel model = context.input("model", LanguageModel.class);
     NeuronSet neurons = context.input("neurons", NeuronSet.class);
     Dataset dataset = context.input("dataset", Dataset.class);
-    Operation operation = operation(context);
+    Operation operation = Steps.operation(context);
     Positions positions = Positions.parse(context.param("positions", String.class), "Step " + context.stepId());
     long seed = context.param("seed", Long.class);
     boolean causal = model.spec().causal() && model.spec().hasLogits();
@@ -179,16 +179,5 @@ public final class AblationStep implements Step {
     out.addProperty("measure", "embedding shift: 1 - cosine(base, intervened) of the mean last hidden state");
     out.add("matrix", matrix);
     return out;
-  }
-
-  static Operation operation(StepContext context) {
-    String name = context.param("operation", String.class).toLowerCase(Locale.ROOT);
-    double value = context.param("value", Double.class);
-    return switch (name) {
-      case "zero" -> new Operation.Zero();
-      case "scale" -> new Operation.Scale(value);
-      case "clamp" -> new Operation.Clamp(value);
-      default -> throw Steps.bad(context, "operation", "'" + name + "' is not one of zero, scale, clamp.");
-    };
   }
 }

@@ -1,5 +1,6 @@
 package org.neurite.analysis.internal.steps;
 
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.neurite.analysis.batch.Batches;
@@ -37,6 +38,12 @@ final class DatasetLoop {
    * @return false if the run was cancelled before the end
    */
   static boolean run(StepContext context, LanguageModel model, Dataset dataset, String label, Consumer<Batches.Batch> each) {
+    return run(context, model, dataset, label, (batches, batch) -> each.accept(batch));
+  }
+
+  /** As {@link #run(StepContext, LanguageModel, Dataset, String, Consumer)}, with the batcher (for counterparts of a batch). */
+  static boolean run(StepContext context, LanguageModel model, Dataset dataset, String label,
+      BiConsumer<Batches, Batches.Batch> each) {
     int size = (int) Steps.positive(context, "batch_size");
     int maxTokens = (int) Steps.positive(context, "max_tokens");
     String groupField = context.param("group_by", String.class);
@@ -52,7 +59,7 @@ final class DatasetLoop {
           return false;
         }
         Batches.Batch batch = batches.next();
-        each.accept(batch);
+        each.accept(batches, batch);
         progress.advance(batch.examples().size());
       }
     }

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeSet;
 import org.neurite.analysis.batch.Batches;
 import org.neurite.analysis.capture.Pooling;
 import org.neurite.analysis.capture.Positions;
@@ -21,12 +20,10 @@ import org.neurite.analysis.stats.StatsFiles;
 import org.neurite.analysis.stats.StatsOptions;
 import org.neurite.analysis.stats.UnitStats;
 import org.neurite.analysis.stats.UnitStatsAccumulator;
-import org.neurite.api.NeuriteException;
 import org.neurite.api.analysis.UnitScores;
 import org.neurite.api.context.StepContext;
 import org.neurite.api.data.Dataset;
 import org.neurite.api.hook.Hooks;
-import org.neurite.api.model.HookPoint;
 import org.neurite.api.model.LanguageModel;
 import org.neurite.api.step.NeuriteStep;
 import org.neurite.api.step.ParamSpec;
@@ -74,8 +71,8 @@ public final class StatsStep implements Step {
     Positions positions = Positions.parse(context.param("positions", String.class), where);
     Pooling pooling = Pooling.parse(context.param("pooling", String.class), where);
     Statistic statistic = statistic(context);
-    List<String> hooks = hooks(model, context.param("hooks", List.class), where);
-    List<String> groups = groups(context, model, dataset);
+    List<String> hooks = StepInputs.hooks(model, context.param("hooks", List.class), where);
+    List<String> groups = StepInputs.groups(context, dataset);
     StatsOptions options = StatsOptions.cheap().withActiveAbove(context.param("active_above", Double.class));
     Map<String, UnitStatsAccumulator> accumulators = new LinkedHashMap<>();
     try {
@@ -132,7 +129,7 @@ public final class StatsStep implements Step {
     float[] mask = positions.mask(batch);
     int[] sequenceGroups = new int[batch.examples().size()];
     for (int i = 0; i < sequenceGroups.length; i++) {
-      sequenceGroups[i] = groupIndex(batch.examples().get(i).group(), groups);
+      sequenceGroups[i] = StepInputs.groupIndex(batch.examples().get(i).group(), groups);
     }
     int[] rowGroups = pooling.perToken() ? tokenGroups(mask, batch, sequenceGroups) : sequenceGroups;
     try (var scope = context.backend().newScope(context.device())) {
@@ -155,49 +152,6 @@ public final class StatsStep implements Step {
       }
     }
     return out.stream().mapToInt(Integer::intValue).toArray();
-  }
-
-  private static int groupIndex(String group, List<String> groups) {
-    return groups.indexOf(group == null ? "all" : group);
-  }
-
-  /** The groups of the dataset (one pass over its examples), or "all" when it has none. */
-  private static List<String> groups(StepContext context, LanguageModel model, Dataset dataset) {
-    String field = context.param("group_by", String.class);
-    TreeSet<String> seen = new TreeSet<>();
-    boolean ungrouped = false;
-    try (var examples = dataset.examples()) {
-      for (var example : (Iterable<org.neurite.api.data.Example>) examples::iterator) {
-        String g = org.neurite.analysis.batch.Tokenization.group(example, field);
-        if (g == null) {
-          ungrouped = true;
-        } else {
-          seen.add(g);
-        }
-      }
-    }
-    if (ungrouped && !seen.isEmpty()) {
-      throw new NeuriteException("Step " + context.stepId() + ": some examples of " + dataset.name() + " have no '"
-          + field + "' and others do; give every example a group, or set group_by to \"\" for one group.");
-    }
-    if (seen.isEmpty()) {
-      seen.add("all");
-    }
-    return List.copyOf(seen);
-  }
-
-  private static List<String> hooks(LanguageModel model, List<String> patterns, String where) {
-    List<String> hooks = new ArrayList<>();
-    for (String pattern : patterns) {
-      List<String> matched = model.spec().hookPoints().stream().map(HookPoint::name)
-          .filter(name -> Hooks.matches(pattern, name)).toList();
-      if (matched.isEmpty()) {
-        throw new NeuriteException(where + ": hook '" + pattern + "' matches no hook point of model " + model.name()
-            + "; `models --hooks " + model.name() + "` lists them.");
-      }
-      matched.stream().filter(h -> !hooks.contains(h)).forEach(hooks::add);
-    }
-    return hooks;
   }
 
   private static Statistic statistic(StepContext context) {

@@ -1,5 +1,7 @@
 package org.neurite.analysis.internal.steps;
 
+import java.util.Locale;
+import org.neurite.analysis.intervene.Operation;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.context.StepContext;
 
@@ -17,5 +19,17 @@ final class Steps {
 
   static NeuriteException bad(StepContext context, String param, String problem) {
     return new NeuriteException("Step " + context.stepId() + ": " + param + " " + problem);
+  }
+
+  /** The operation named by the parameters {@code operation} and {@code value}. */
+  static Operation operation(StepContext context) {
+    String name = context.param("operation", String.class).toLowerCase(Locale.ROOT);
+    double value = context.param("value", Double.class);
+    return switch (name) {
+      case "zero" -> new Operation.Zero();
+      case "scale" -> new Operation.Scale(value);
+      case "clamp" -> new Operation.Clamp(value);
+      default -> throw bad(context, "operation", "'" + name + "' is not one of zero, scale, clamp.");
+    };
   }
 }
