@@ -1,0 +1,63 @@
+package org.neurite.analysis.select;
+
+import java.util.function.DoublePredicate;
+
+/**
+ * Binary search of a hyper-parameter to meet a count constraint (METHODS.md P5: A5's lambda, the
+ * largest in [0, 0.2] such that no selected unit is general; A3's hypercube k*, the smallest that
+ * covers every probe). The condition must be monotone over the interval.
+ */
+public final class ParameterSearch {
+  private ParameterSearch() {}
+
+  /**
+   * The largest x in [lo, hi], to within {@code eps}, for which {@code ok} holds, given that it holds
+   * for every x below some threshold; lo if it holds nowhere above lo.
+   */
+  public static double largest(double lo, double hi, double eps, DoublePredicate ok) {
+    check(lo, hi, eps);
+    if (ok.test(hi)) {
+      return hi;
+    }
+    double good = lo;
+    double bad = hi;
+    while (bad - good > eps) {
+      double mid = (good + bad) / 2;
+      if (ok.test(mid)) {
+        good = mid;
+      } else {
+        bad = mid;
+      }
+    }
+    return good;
+  }
+
+  /**
+   * The smallest x in [lo, hi], to within {@code eps}, for which {@code ok} holds, given that it holds
+   * for every x above some threshold; hi if it holds nowhere below hi.
+   */
+  public static double smallest(double lo, double hi, double eps, DoublePredicate ok) {
+    check(lo, hi, eps);
+    if (ok.test(lo)) {
+      return lo;
+    }
+    double bad = lo;
+    double good = hi;
+    while (good - bad > eps) {
+      double mid = (good + bad) / 2;
+      if (ok.test(mid)) {
+        good = mid;
+      } else {
+        bad = mid;
+      }
+    }
+    return good;
+  }
+
+  private static void check(double lo, double hi, double eps) {
+    if (!(lo < hi) || !(eps > 0)) {
+      throw new IllegalArgumentException("search [" + lo + ", " + hi + "] with tolerance " + eps
+          + ": the interval must be non-empty and the tolerance positive");
+    }
+  }
+}
