@@ -49,11 +49,30 @@ public final class LossEvaluator {
 
   /** Adds one batch's loss. */
   public void add(LanguageModel model, Batches.Batch batch, GroupLoss loss) {
+    Sequences sequences = perSequence(model, batch);
+    for (int i = 0; i < sequences.nll().length; i++) {
+      if (sequences.tokens()[i] > 0) {
+        loss.add(batch.examples().get(i).group(), sequences.nll()[i], sequences.tokens()[i]);
+      }
+    }
+  }
+
+  /**
+   * Each sequence's summed negative log-likelihood and the number of tokens it counts.
+   *
+   * @param nll per sequence, nats
+   * @param tokens per sequence, the predicted tokens counted
+   */
+  public record Sequences(double[] nll, long[] tokens) {}
+
+  /** The loss of each sequence of a batch, over the tokens this evaluator counts. */
+  public Sequences perSequence(LanguageModel model, Batches.Batch batch) {
     TokenBatch tokens = batch.tokens();
     int b = tokens.size();
     int t = tokens.length();
     long[] next = new long[b * t];
     float[] counted = new float[b * t];
+    long[] count = new long[b];
     for (int i = 0; i < b; i++) {
       TokenizedExample example = batch.examples().get(i);
       long[] ids = tokens.ids(i);
@@ -63,6 +82,7 @@ public final class LossEvaluator {
         int position = first + target - 1;
         next[i * t + position] = ids[target];
         counted[i * t + position] = 1f;
+        count[i]++;
       }
     }
     try (NDManager scope = backend.newScope(device)) {
@@ -70,13 +90,7 @@ public final class LossEvaluator {
       NDArray logp = forward.logits().toType(DataType.FLOAT64, false).logSoftmax(-1);
       NDArray picked = logp.gather(scope.create(next, new Shape(b, t, 1)), 2).reshape(b, t);
       NDArray mask = scope.create(counted, new Shape(b, t)).toType(DataType.FLOAT64, false);
-      double[] nll = picked.mul(mask).neg().sum(new int[] {1}).toDoubleArray();
-      float[] count = scope.create(counted, new Shape(b, t)).sum(new int[] {1}).toFloatArray();
-      for (int i = 0; i < b; i++) {
-        if (count[i] > 0) {
-          loss.add(batch.examples().get(i).group(), nll[i], (long) count[i]);
-        }
-      }
+      return new Sequences(picked.mul(mask).neg().sum(new int[] {1}).toDoubleArray(), count);
     }
   }
 }
