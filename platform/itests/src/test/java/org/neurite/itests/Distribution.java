@@ -88,6 +88,24 @@ final class Distribution {
     return result;
   }
 
+  /**
+   * Starts {@code bin/neurite --workspace WS ARGS...} on a pseudo-terminal, as {@link #runOnTerminal}
+   * does, and leaves it running: what is written to the process's input is typed at the terminal
+   * (Ctrl-C as {@code \u0003}); stdout and stderr both go to {@code out}.
+   */
+  static Process startOnTerminal(Path workspace, Path out, String... args) throws IOException {
+    List<String> words = new ArrayList<>(List.of(home().resolve("bin/neurite").toString(), "--workspace",
+        workspace.toString()));
+    words.addAll(List.of(args));
+    String line = String.join(" ", words.stream().map(w -> "'" + w.replace("'", "'\\''") + "'").toList());
+    // the terminal's size comes from script's own input, here a pipe: give it one, as a window has
+    return new ProcessBuilder("script", "-qec", "stty cols 160 rows 50; exec " + line, "/dev/null")
+        .redirectInput(ProcessBuilder.Redirect.PIPE)
+        .redirectOutput(out.toFile())
+        .redirectErrorStream(true)
+        .start();
+  }
+
   private static Result runWith(Path workspace, List<String> prefix, Map<String, String> env, String... args)
       throws Exception {
     Path out = Files.createTempFile("neurite-out", ".txt");

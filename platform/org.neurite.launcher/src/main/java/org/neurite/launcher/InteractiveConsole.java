@@ -14,10 +14,14 @@ import org.jline.terminal.TerminalBuilder;
 final class InteractiveConsole {
   private InteractiveConsole() {}
 
-  static int run(GogoSession session, Path workspace, String version, PrintStream out, PrintStream err)
+  static int run(Neurite neurite, Path workspace, String version, PrintStream out, PrintStream err)
       throws Exception {
+    GogoSession session = neurite.session();
     Path log = workspace.resolve("logs/neurite.log");
     try (Terminal terminal = TerminalBuilder.builder().name("neurite").system(true).build()) {
+      // Ctrl-C while a command runs: its run is cancelled and the prompt comes back when it has
+      // recorded so. At the prompt the line reader takes Ctrl-C itself (it clears the line).
+      terminal.handle(Terminal.Signal.INT, signal -> cancelForeground(neurite, err));
       session.terminal(!Terminal.TYPE_DUMB.equals(terminal.getType()) && !Terminal.TYPE_DUMB_COLOR.equals(terminal.getType()));
       LineReader reader = LineReaderBuilder.builder()
           .terminal(terminal)
@@ -48,6 +52,16 @@ final class InteractiveConsole {
       }
       reader.getHistory().save();
       return last;
+    }
+  }
+
+  private static void cancelForeground(Neurite neurite, PrintStream err) {
+    try {
+      if (neurite.cancelRuns("cancelled by Ctrl-C in the console").isEmpty()) {
+        err.println("\n(Ctrl-C cancels a workflow run; this command cannot be cancelled and ends by itself)");
+      }
+    } catch (Exception | LinkageError e) {
+      err.println("\nCtrl-C: the run could not be cancelled: " + e);
     }
   }
 }

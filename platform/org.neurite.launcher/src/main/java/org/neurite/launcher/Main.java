@@ -15,7 +15,7 @@ import java.util.Properties;
 /**
  * {@code bin/neurite}: boots Felix with the distribution's bundles and the workspace, then opens the
  * console or runs one command. Exit status 0 means the command succeeded; 1 a command failed;
- * 2 Neurite could not start.
+ * 2 Neurite could not start; 128 + N a signal N stopped it (130 Ctrl-C, 143 TERM; see {@link StopSignals}).
  */
 public final class Main {
   private static final Logger LOG = System.getLogger(Main.class.getName());
@@ -42,10 +42,13 @@ public final class Main {
       LOG.log(Level.INFO, "Neurite {0} starting: home {1}, workspace {2}, command {3}",
           version(), options.home(), options.workspace(), options.command());
       neurite = Neurite.start(options.home(), options.workspace(), out, err);
+      StopSignals signals = StopSignals.install(neurite, !options.interactive());
       long booted = System.nanoTime();
       int status = options.interactive()
-          ? InteractiveConsole.run(neurite.session(), options.workspace(), version(), out, err)
+          ? InteractiveConsole.run(neurite, options.workspace(), version(), out, err)
           : runOnce(neurite, options.command(), out, err, log);
+      // a signal stopped Neurite: the command returned because its run was cancelled
+      status = signals.exitStatus().orElse(status);
       if (env.containsKey("NEURITE_TIMING")) {
         err.printf("neurite: boot %d ms, command %d ms%n", (booted - started) / 1_000_000,
             (System.nanoTime() - booted) / 1_000_000);

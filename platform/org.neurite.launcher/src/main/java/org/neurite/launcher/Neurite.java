@@ -3,6 +3,7 @@ package org.neurite.launcher;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.osgi.framework.BundleContext;
@@ -16,12 +17,23 @@ import org.osgi.framework.BundleContext;
  * framework in the same JVM cannot start the engine again.
  */
 public final class Neurite implements AutoCloseable {
+  /**
+   * How long stopping waits for the running runs to record that they were cancelled (a step stops
+   * at its next cancellation check) before it records them itself and stops the framework.
+   */
+  public static final Duration RUN_STOP_WAIT = Duration.ofSeconds(5);
+
+  private static final System.Logger LOG = System.getLogger(Neurite.class.getName());
+
   private final FrameworkBoot boot;
   private final GogoSession session;
+  private final Thread shutdownHook;
+  private boolean stopped;
 
   private Neurite(FrameworkBoot boot, GogoSession session) {
     this.boot = boot;
     this.session = session;
+    this.shutdownHook = new Thread(() -> stop("cancelled: the JVM is exiting"), "neurite-shutdown");
   }
 
   /**
@@ -43,7 +55,10 @@ public final class Neurite implements AutoCloseable {
     FrameworkBoot boot = FrameworkBoot.start(properties, absoluteHome, absoluteWorkspace);
     try {
       ProvenanceCheck.require(boot.context(), 10_000);
-      return new Neurite(boot, GogoSession.open(boot.context(), InputStream.nullInputStream(), out, err, 10_000));
+      Neurite neurite = new Neurite(boot, GogoSession.open(boot.context(), InputStream.nullInputStream(), out, err, 10_000));
+      // a JVM that exits without closing Neurite still cancels its runs before the framework stops
+      Runtime.getRuntime().addShutdownHook(neurite.shutdownHook);
+      return neurite;
     } catch (Exception | Error e) {
       boot.stop();
       throw e;
@@ -91,13 +106,57 @@ public final class Neurite implements AutoCloseable {
     return session;
   }
 
-  @Override
-  public void close() throws Exception {
+  /**
+   * Asks every workflow run in progress to stop, and returns at once: each stops at its step's next
+   * cancellation check and is recorded {@code CANCELLED} with {@code reason} in its message; the
+   * command that started it returns. Safe from any thread (the console calls it on Ctrl-C).
+   *
+   * @param reason how the run's message begins, e.g. {@code cancelled by Ctrl-C in the console}
+   * @return the ids of the runs asked to stop (empty when none runs)
+   */
+  public List<Long> cancelRuns(String reason) throws Exception {
+    return RunControl.cancel(boot.context(), reason);
+  }
+
+  /**
+   * Stops Neurite in order: cancels every run in progress and waits up to {@link #RUN_STOP_WAIT}
+   * for each to record {@code CANCELLED} (one whose step has not stopped by then is recorded so
+   * without it), then stops the framework, which closes the provenance database last. Does nothing
+   * the second time.
+   */
+  public synchronized void stop(String reason) {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
+    try {
+      List<Long> cancelled = RunControl.stop(boot.context(), reason, RUN_STOP_WAIT);
+      if (!cancelled.isEmpty()) {
+        LOG.log(System.Logger.Level.INFO, "Runs {0} {1}", cancelled, reason);
+      }
+    } catch (Exception | LinkageError e) {
+      LOG.log(System.Logger.Level.WARNING, "Could not cancel the running runs before stopping", e);
+    }
     try {
       session.close();
+    } catch (Exception e) {
+      LOG.log(System.Logger.Level.WARNING, "The console session did not close cleanly", e);
     } finally {
       boot.stop();
     }
+    if (Thread.currentThread() != shutdownHook) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException exiting) {
+        // the JVM is already shutting down; the hook finds Neurite stopped
+      }
+    }
+  }
+
+  /** {@link #stop} for a run still in progress: it is recorded cancelled because Neurite was closed. */
+  @Override
+  public void close() {
+    stop("cancelled: Neurite was closed");
   }
 
   /** DJL reads these as system properties: offline, no telemetry, natives in the installation's cache. */

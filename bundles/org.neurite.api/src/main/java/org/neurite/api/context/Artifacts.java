@@ -6,7 +6,8 @@ import org.osgi.annotation.versioning.ProviderType;
 
 /**
  * Where a step writes files. Each file is written under a temporary name, renamed when complete,
- * hashed (SHA-256) and recorded in provenance: a recorded artifact is always whole.
+ * hashed (SHA-256) and recorded in provenance: a recorded artifact is always whole, and a file under
+ * its final name is always recorded.
  */
 @ProviderType
 public interface Artifacts {
@@ -17,6 +18,8 @@ public interface Artifacts {
    * @param fileName the file's name within the step's folder {@code runs/RUN/STEP/}, e.g. {@code scores.safetensors}
    * @param kind what it is, for people and lineage queries: {@code report}, {@code scores}, {@code trace}
    * @return the complete file's path
+   * @throws StepCancelledException if the run is cancelled before the file is complete: the
+   *     temporary file is deleted and nothing appears under {@code fileName}
    */
   Path write(String fileName, String kind, ArtifactWriter writer) throws Exception;
 }

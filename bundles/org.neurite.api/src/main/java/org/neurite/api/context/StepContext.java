@@ -57,6 +57,17 @@ public interface StepContext {
    */
   Workspace workspace();
 
-  /** True once the user cancelled the run; a long step checks this and stops early. */
+  /**
+   * True once the run is cancelled (Ctrl-C, a TERM signal, {@code WorkflowRunner.cancelRuns}); a long
+   * step checks this, or calls {@link #checkCancelled()}, and stops early. What it returns after
+   * that is discarded: the step is recorded {@code CANCELLED}, and {@link Artifacts#write} writes no
+   * more files.
+   */
   boolean cancelled();
+
+  /**
+   * Throws {@link StepCancelledException} once the run is cancelled, and does nothing otherwise (a
+   * volatile read: cheap enough for every example or batch of a loop).
+   */
+  void checkCancelled();
 }

@@ -1,6 +1,7 @@
 package org.neurite.api.workflow;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.neurite.api.listener.RunListener;
@@ -42,4 +43,25 @@ public interface WorkflowRunner {
    * (a list element holding a comma stays one element).
    */
   RunOutcome resume(long runId, RunListener listener);
+
+  /**
+   * Asks every run this engine is running to stop, and returns at once: each stops at its step's
+   * next cancellation check ({@code StepContext.cancelled()}) and is recorded {@code CANCELLED} with
+   * {@code reason} in its message ({@code "cancelled by Ctrl-C in the console during step slow"});
+   * {@link #resume} continues it later.
+   *
+   * @param reason why, as the message begins: {@code cancelled by ...}
+   * @return the ids of the runs asked to stop (empty when none is running)
+   */
+  List<Long> cancelRuns(String reason);
+
+  /**
+   * Cancels every run as {@link #cancelRuns} does, then waits up to {@code wait} for each to record
+   * its end. A run whose step has not stopped by then (one that does not check for cancellation) is
+   * recorded {@code CANCELLED} here while its step still runs: for a process about to stop, which
+   * must close the provenance database only after every run is recorded.
+   *
+   * @return the ids of the runs cancelled
+   */
+  List<Long> stopRuns(String reason, Duration wait);
 }

@@ -117,6 +117,7 @@ abstract class FileDatasetStep implements Step {
     try (Progress progress = context.progress("reading " + path.getFileName(), Files.size(path));
         Stream<Example> examples = dataset.examples(progress::advance)) {
       for (Example example : (Iterable<Example>) examples::iterator) {
+        context.checkCancelled();
         count++;
         if (example.group() != null) {
           groups.merge(example.group(), 1L, Long::sum);

@@ -119,7 +119,12 @@ final class EngineStepContext implements StepContext, Artifacts {
 
   @Override
   public boolean cancelled() {
-    return run.cancelled().get();
+    return run.cancellation().cancelled();
+  }
+
+  @Override
+  public void checkCancelled() {
+    run.cancellation().check();
   }
 
   @Override
@@ -136,10 +141,25 @@ final class EngineStepContext implements StepContext, Artifacts {
     Path folder = run.runsDir().resolve(Long.toString(run.runId())).resolve(stepId);
     Files.createDirectories(folder);
     Path target = folder.resolve(fileName);
-    run.workspace().writeAtomically(target, writer);
-    String sha = ContentHash.sha256(target);
-    run.store().recordArtifact(recordId, kind, run.runsDir().relativize(target).toString(), sha, Files.size(target));
-    artifactHashes.put(target.toAbsolutePath().normalize(), sha);
+    checkCancelled();
+    String[] sha = new String[1];
+    long[] size = new long[1];
+    run.workspace().writeAtomically(target, temporary -> {
+      writer.writeTo(temporary);
+      // a writer that stopped early because the run was cancelled returns normally: its file is
+      // not whole, so it must not get its final name
+      checkCancelled();
+      sha[0] = ContentHash.sha256(temporary);
+      size[0] = Files.size(temporary);
+    });
+    try {
+      run.store().recordArtifact(recordId, kind, run.runsDir().relativize(target).toString(), sha[0], size[0]);
+    } catch (RuntimeException e) {
+      // no file under a final name that provenance does not know (the database may be closing)
+      Files.deleteIfExists(target);
+      throw e;
+    }
+    artifactHashes.put(target.toAbsolutePath().normalize(), sha[0]);
     return target;
   }
 }

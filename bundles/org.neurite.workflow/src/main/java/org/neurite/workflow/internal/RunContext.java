@@ -1,11 +1,10 @@
 package org.neurite.workflow.internal;
 
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.neurite.api.backend.TensorBackend;
 import org.neurite.api.provenance.ProvenanceStore;
 import org.neurite.api.workspace.Workspace;
 
 /** What every step of one run shares. */
 record RunContext(long runId, String device, Workspace workspace, Path runsDir, ProvenanceStore store,
-    TensorBackend backend, ValueCodecs codecs, Listeners listener, AtomicBoolean cancelled) {}
+    TensorBackend backend, ValueCodecs codecs, Listeners listener, Cancellation cancellation) {}

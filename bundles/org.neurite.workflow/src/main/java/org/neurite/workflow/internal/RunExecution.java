@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.neurite.api.NeuriteException;
+import org.neurite.api.context.StepCancelledException;
 import org.neurite.api.listener.RunStep;
 import org.neurite.api.provenance.MemoHit;
 import org.neurite.api.provenance.RunStatus;
@@ -43,6 +44,11 @@ final class RunExecution {
   private final Map<String, String> memoKeys = new LinkedHashMap<>();
   private final List<StepOutcome> outcomes = new ArrayList<>();
   private volatile Long runningRecord;
+  private volatile String runningStep;
+  private volatile long runningSince;
+  /** Set under this object's lock: the run's end is recorded, by the run itself or by {@link #forceCancel}. */
+  private boolean ended;
+  private boolean forced;
 
   RunExecution(Plan plan, RunContext run, Map<String, RegisteredStep> steps, boolean noCache,
       Map<String, StepRecord> completedEarlier) {
@@ -53,9 +59,50 @@ final class RunExecution {
     this.completedEarlier = completedEarlier;
   }
 
-  /** The step record running now, if any (for cancellation from a signal). */
-  Long runningRecord() {
-    return runningRecord;
+  /**
+   * Records the run {@code CANCELLED} now, with its running step, unless the run recorded its end
+   * already: for a step that did not stop at a cancellation check in time while the process stops.
+   * Whatever the step does after this is not recorded.
+   *
+   * @return false if the run had already recorded its end
+   */
+  synchronized boolean forceCancel(String reason, Duration waited) {
+    if (ended) {
+      return false;
+    }
+    ended = true;
+    forced = true;
+    Long record = runningRecord;
+    String step = runningStep;
+    if (record != null) {
+      run.store().finishStep(record, StepFinish.cancelled(Duration.ofNanos(System.nanoTime() - runningSince)));
+    }
+    run.store().finishRun(run.runId(), RunStatus.CANCELLED, reason + (step == null ? "" : " during step " + step)
+        + " (the step did not stop within " + seconds(waited) + "; its work is not recorded)");
+    return true;
+  }
+
+  private static String seconds(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? ms / 1000 + " s" : ms + " ms";
+  }
+
+  /** Records the end of a step, unless {@link #forceCancel} recorded the run's end first. */
+  private synchronized void endStep(long record, StepFinish finish) {
+    if (!forced) {
+      run.store().finishStep(record, finish);
+    }
+  }
+
+  private synchronized void endRun(RunStatus status, String message) {
+    if (!ended) {
+      ended = true;
+      run.store().finishRun(run.runId(), status, message);
+    }
+  }
+
+  private synchronized boolean forced() {
+    return forced;
   }
 
   RunOutcome execute() {
@@ -66,9 +113,9 @@ final class RunExecution {
     String message = null;
     for (Plan.PlannedStep planned : plan.steps()) {
       index++;
-      if (run.cancelled().get()) {
+      if (run.cancellation().cancelled()) {
         status = RunStatus.CANCELLED;
-        message = "cancelled before step " + planned.id();
+        message = run.cancellation().reason() + " before step " + planned.id();
         break;
       }
       RegisteredStep step = steps.get(planned.spec().name());
@@ -84,7 +131,7 @@ final class RunExecution {
         outcomes.add(outcome);
         if (outcome.status() == StepStatus.CANCELLED) {
           status = RunStatus.CANCELLED;
-          message = "cancelled during step " + planned.id();
+          message = run.cancellation().reason() + " during step " + planned.id();
           break;
         }
       } catch (StepFailure failure) {
@@ -92,9 +139,18 @@ final class RunExecution {
         status = RunStatus.FAILED;
         message = "step " + planned.id() + " (" + planned.spec().name() + ") failed: " + failure.getMessage();
         break;
+      } catch (RuntimeException e) {
+        if (!forced()) {
+          throw e;
+        }
+        // the run was recorded cancelled by a stopping process, whose database may be closing
+        LOG.log(Level.DEBUG, "Run " + run.runId() + " went on after it was recorded cancelled", e);
+        status = RunStatus.CANCELLED;
+        message = run.cancellation().reason() + " during step " + planned.id();
+        break;
       }
     }
-    run.store().finishRun(run.runId(), status, message);
+    endRun(status, message);
     RunOutcome outcome = new RunOutcome(run.runId(), status, message, outcomes, Duration.ofNanos(System.nanoTime() - started));
     run.listener().runFinished(outcome);
     return outcome;
@@ -143,25 +199,26 @@ final class RunExecution {
         long originId = origin.cachedFrom() != null ? origin.cachedFrom() : origin.id();
         long record = run.store().beginStep(start);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        run.store().finishStep(record, StepFinish.cached(originId, origin.outputs(), took));
+        endStep(record, StepFinish.cached(originId, origin.outputs(), took));
         states.put(planned.id(), reuse(planned, step, originId, origin.outputs()));
         run.listener().stepCached(event, originId, origin.runId(), false);
         return new StepOutcome(planned.id(), planned.spec().name(), StepStatus.CACHED, took, originId);
       }
     }
     long record = run.store().beginStep(start);
+    runningSince = started;
+    runningStep = planned.id();
     runningRecord = record;
     EngineStepContext context = new EngineStepContext(run, event, record, params, inputValues);
     try {
       StepResult result = step.step().run(context);
       Duration took = Duration.ofNanos(System.nanoTime() - started);
-      if (run.cancelled().get()) {
-        run.store().finishStep(record, StepFinish.cancelled(took));
-        run.listener().stepCancelled(event, took);
-        return new StepOutcome(planned.id(), planned.spec().name(), StepStatus.CANCELLED, took, null);
+      if (run.cancellation().cancelled()) {
+        // what a cancelled step returns is discarded: it may have stopped half-way
+        return cancelled(planned, record, event, took);
       }
       List<StepOutput> outputs = persistOutputs(planned, step, result, context);
-      run.store().finishStep(record, StepFinish.succeeded(outputs, took));
+      endStep(record, StepFinish.succeeded(outputs, took));
       Map<String, Supplier<Object>> values = new LinkedHashMap<>();
       for (PortSpec port : planned.spec().outputs()) {
         Object value = result.outputs().get(port.name());
@@ -174,7 +231,15 @@ final class RunExecution {
       return new StepOutcome(planned.id(), planned.spec().name(), StepStatus.SUCCEEDED, took, null);
     } catch (Exception | LinkageError e) {
       Duration took = Duration.ofNanos(System.nanoTime() - started);
-      run.store().finishStep(record, StepFinish.failed(e, took));
+      if (e instanceof StepCancelledException || run.cancellation().cancelled()) {
+        if (!(e instanceof StepCancelledException)) {
+          // e.g. the database closing under a stopping process: the cancellation, not the step, ended it
+          LOG.log(Level.INFO, "Step " + planned.id() + " of run " + run.runId()
+              + " threw after the run was cancelled; it is recorded cancelled", e);
+        }
+        return cancelled(planned, record, event, took);
+      }
+      endStep(record, StepFinish.failed(e, took));
       boolean userError = e instanceof NeuriteException;
       if (!userError) {
         LOG.log(Level.ERROR, "Step " + planned.id() + " (" + planned.spec().name() + ") of run " + run.runId()
@@ -187,7 +252,14 @@ final class RunExecution {
           new StepOutcome(planned.id(), planned.spec().name(), StepStatus.FAILED, took, null));
     } finally {
       runningRecord = null;
+      runningStep = null;
     }
+  }
+
+  private StepOutcome cancelled(Plan.PlannedStep planned, long record, RunStep event, Duration took) {
+    endStep(record, StepFinish.cancelled(took));
+    run.listener().stepCancelled(event, took);
+    return new StepOutcome(planned.id(), planned.spec().name(), StepStatus.CANCELLED, took, null);
   }
 
   /** What the step reads from outside the workflow, hashed (see Step.sources); a failure here fails the step. */

@@ -6,6 +6,8 @@ import com.google.gson.JsonParser;
 import java.lang.System.Logger.Level;
 import java.lang.System.Logger;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -13,10 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.backend.TensorBackend;
 import org.neurite.api.listener.RunListener;
@@ -26,7 +28,6 @@ import org.neurite.api.provenance.Run;
 import org.neurite.api.provenance.RunStart;
 import org.neurite.api.provenance.RunStatus;
 import org.neurite.api.provenance.RuntimeVersions;
-import org.neurite.api.provenance.StepFinish;
 import org.neurite.api.provenance.StepRecord;
 import org.neurite.api.step.NeuriteStep;
 import org.neurite.api.step.Step;
@@ -64,6 +65,7 @@ public final class WorkflowEngine implements WorkflowRunner {
   private final String neuriteVersion;
   private final Map<String, RegisteredStep> steps = new ConcurrentHashMap<>();
   private final ValueCodecs codecs = new ValueCodecs();
+  private final Map<Long, ActiveRun> active = new ConcurrentHashMap<>();
 
   @Activate
   public WorkflowEngine(@Reference ProvenanceStore store, @Reference TensorBackend backend,
@@ -180,11 +182,46 @@ public final class WorkflowEngine implements WorkflowRunner {
     return execute(plan, runId, false, completed, listeners);
   }
 
+  @Override
+  public List<Long> cancelRuns(String reason) {
+    List<Long> ids = new ArrayList<>();
+    active.forEach((runId, running) -> {
+      running.cancellation().cancel(reason);
+      ids.add(runId);
+    });
+    ids.sort(null);
+    return ids;
+  }
+
+  @Override
+  public List<Long> stopRuns(String reason, Duration wait) {
+    List<Long> ids = cancelRuns(reason);
+    long deadline = System.nanoTime() + wait.toNanos();
+    for (long runId : ids) {
+      ActiveRun running = active.get(runId);
+      if (running == null) {
+        continue;
+      }
+      try {
+        long left = Math.max(0, deadline - System.nanoTime());
+        if (!running.ended().await(left, TimeUnit.NANOSECONDS) && running.execution().forceCancel(
+            running.cancellation().reason(), wait)) {
+          LOG.log(Level.WARNING, "Run {0} did not stop within {1} ms of being cancelled; it is recorded CANCELLED "
+              + "while its step still runs", runId, wait.toMillis());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        running.execution().forceCancel(running.cancellation().reason(), wait);
+      }
+    }
+    return ids;
+  }
+
   private RunOutcome execute(Plan plan, long runId, boolean noCache, Map<String, StepRecord> completed,
       Listeners listener) {
-    AtomicBoolean cancelled = new AtomicBoolean();
+    Cancellation cancellation = new Cancellation();
     RunContext context = new RunContext(runId, plan.device(), workspace, workspace.runs(), store, backend, codecs,
-        listener, cancelled);
+        listener, cancellation);
     RunExecution execution = new RunExecution(plan, context, Map.copyOf(steps), noCache, completed);
     ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "neurite-heartbeat-" + runId);
@@ -192,54 +229,31 @@ public final class WorkflowEngine implements WorkflowRunner {
       return t;
     });
     long interval = Math.max(1, store.heartbeatInterval().toMillis());
-    heartbeat.scheduleAtFixedRate(() -> heartbeat(runId, cancelled), interval, interval, TimeUnit.MILLISECONDS);
-    AtomicBoolean finished = new AtomicBoolean();
-    Thread onSignal = new Thread(() -> cancelOnSignal(runId, execution, cancelled, finished), "neurite-cancel-" + runId);
-    Runtime.getRuntime().addShutdownHook(onSignal);
+    heartbeat.scheduleAtFixedRate(() -> heartbeat(runId, cancellation), interval, interval, TimeUnit.MILLISECONDS);
+    ActiveRun running = new ActiveRun(execution, cancellation, new CountDownLatch(1));
+    active.put(runId, running);
     try {
       return execution.execute();
     } finally {
-      finished.set(true);
+      active.remove(runId);
+      running.ended().countDown();
       heartbeat.shutdownNow();
-      try {
-        Runtime.getRuntime().removeShutdownHook(onSignal);
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is already exiting: the hook is running or ran
-      }
     }
   }
 
-  private void heartbeat(long runId, AtomicBoolean cancelled) {
+  private void heartbeat(long runId, Cancellation cancellation) {
     try {
       if (!store.heartbeat(runId)) {
         LOG.log(Level.WARNING, "Run {0} was marked interrupted by another process; stopping it", runId);
-        cancelled.set(true);
+        cancellation.cancel("stopped because another process marked the run interrupted");
       }
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "Heartbeat of run " + runId + " failed", e);
     }
   }
 
-  /** Ctrl-C or a TERM signal: stop at the next check, and record the run as cancelled. */
-  private void cancelOnSignal(long runId, RunExecution execution, AtomicBoolean cancelled, AtomicBoolean finished) {
-    cancelled.set(true);
-    long deadline = System.currentTimeMillis() + 3000;
-    while (!finished.get() && System.currentTimeMillis() < deadline) {
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    if (!finished.get()) {
-      Long record = execution.runningRecord();
-      if (record != null) {
-        store.finishStep(record, StepFinish.cancelled(java.time.Duration.ZERO));
-      }
-      store.finishRun(runId, RunStatus.CANCELLED, "cancelled by a signal (Ctrl-C or kill)");
-    }
-  }
+  /** A run in progress in this engine: how to cancel it, and when it has recorded its end. */
+  private record ActiveRun(RunExecution execution, Cancellation cancellation, CountDownLatch ended) {}
 
   private String runParams(Plan plan) {
     JsonObject params = new JsonObject();
