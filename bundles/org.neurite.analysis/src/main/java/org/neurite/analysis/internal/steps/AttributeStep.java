@@ -95,16 +95,13 @@ public final class AttributeStep implements Step {
     boolean weighted = context.param("weight_by_probability", Boolean.class);
     Target target = target(context, model, where);
     GroupMeans means = new GroupMeans(groups);
-    boolean complete = DatasetLoop.run(context, model, dataset, "attribution", (batches, batch) -> {
+    DatasetLoop.run(context, model, dataset, "attribution", (batches, batch) -> {
       Batches.Batch corrupted = method.needsCorrupted() ? batches.corrupted(batch, where) : null;
       for (String hook : hooks) {
         means.add(hook, batch, method.attribute(new AttributionCall(model, batch, corrupted, hook, target, positions,
             pooling, steps, weighted, context.backend(), context.device())).scores());
       }
     });
-    if (!complete) {
-      return StepResult.empty();
-    }
     for (String group : groups) {
       context.metric("examples", group, means.count(hooks.get(0), group));
     }

@@ -35,14 +35,15 @@ final class DatasetLoop {
   /**
    * Runs {@code each} on every batch of the dataset, as the model reads it.
    *
-   * @return false if the run was cancelled before the end
+   * <p>A cancelled run ends the loop at the next batch with {@code StepCancelledException}, so a step
+   * never goes on with part of the dataset.
    */
-  static boolean run(StepContext context, LanguageModel model, Dataset dataset, String label, Consumer<Batches.Batch> each) {
-    return run(context, model, dataset, label, (batches, batch) -> each.accept(batch));
+  static void run(StepContext context, LanguageModel model, Dataset dataset, String label, Consumer<Batches.Batch> each) {
+    run(context, model, dataset, label, (batches, batch) -> each.accept(batch));
   }
 
   /** As {@link #run(StepContext, LanguageModel, Dataset, String, Consumer)}, with the batcher (for counterparts of a batch). */
-  static boolean run(StepContext context, LanguageModel model, Dataset dataset, String label,
+  static void run(StepContext context, LanguageModel model, Dataset dataset, String label,
       BiConsumer<Batches, Batches.Batch> each) {
     int size = (int) Steps.positive(context, "batch_size");
     int maxTokens = (int) Steps.positive(context, "max_tokens");
@@ -55,14 +56,11 @@ final class DatasetLoop {
     try (Stream<Example> examples = dataset.examples(); Progress progress = context.progress(label, total)) {
       Batches batches = new Batches(examples, new Tokenization(model, maxTokens), groupField, size, padding);
       while (batches.hasNext()) {
-        if (context.cancelled()) {
-          return false;
-        }
+        context.checkCancelled();
         Batches.Batch batch = batches.next();
         each.accept(batches, batch);
         progress.advance(batch.examples().size());
       }
     }
-    return true;
   }
 }

@@ -65,7 +65,7 @@ public final class EvalChoiceStep implements Step {
         (int) Steps.positive(context, "max_tokens"));
     LanguageModel base = model instanceof IntervenedModel intervened ? intervened.base() : null;
     Map<String, long[]> tally = new TreeMap<>();
-    boolean complete = DatasetLoop.run(context, model, dataset, "multiple choice", batch -> {
+    DatasetLoop.run(context, model, dataset, "multiple choice", batch -> {
       int[] chosen = answer(choice, model, batch, method, context, letters);
       int[] baseChosen = base == null ? null : answer(choice, base, batch, method, context, letters);
       for (int i = 0; i < chosen.length; i++) {
@@ -77,9 +77,6 @@ public final class EvalChoiceStep implements Step {
         t[2] += baseChosen != null && baseChosen[i] == right ? 1 : 0;
       }
     });
-    if (!complete) {
-      return StepResult.empty();
-    }
     JsonObject groups = new JsonObject();
     tally.forEach((group, t) -> {
       JsonObject entry = new JsonObject();

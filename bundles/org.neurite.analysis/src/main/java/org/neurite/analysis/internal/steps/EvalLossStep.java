@@ -55,15 +55,12 @@ public final class EvalLossStep implements Step {
         context.param("response_only", Boolean.class));
     GroupLoss measured = new GroupLoss();
     GroupLoss baseLoss = new GroupLoss();
-    boolean complete = DatasetLoop.run(context, model, dataset, "loss", batch -> {
+    DatasetLoop.run(context, model, dataset, "loss", batch -> {
       evaluator.add(model, batch, measured);
       if (base != null) {
         evaluator.add(base, batch, baseLoss);
       }
     });
-    if (!complete) {
-      return StepResult.empty();
-    }
     JsonObject groups = new JsonObject();
     for (String g : measured.groups()) {
       JsonObject entry = new JsonObject();

@@ -85,11 +85,8 @@ public final class StatsStep implements Step {
         record = record.record(hook);
       }
       Hooks recording = record;
-      boolean complete = DatasetLoop.run(context, model, dataset, "statistics", batch -> add(batch, model, recording,
+      DatasetLoop.run(context, model, dataset, "statistics", batch -> add(batch, model, recording,
           accumulators, positions, pooling, groups, context));
-      if (!complete) {
-        return StepResult.empty();
-      }
       Map<String, Map<String, float[]>> scores = new LinkedHashMap<>();
       JsonArray files = new JsonArray();
       int index = 0;
