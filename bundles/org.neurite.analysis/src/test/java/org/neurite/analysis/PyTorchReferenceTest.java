@@ -262,7 +262,7 @@ class PyTorchReferenceTest {
     assertEquals(members.size(), result.scores().length, what + ": rows");
     for (int k = 0; k < members.size(); k++) {
       JsonObject e = expected.get(members.get(k)).getAsJsonObject();
-      String where = "sequence " + members.get(k) + " (" + way + ")";
+      String where = "sequence " + members.get(k);
       check(what + " scores (" + way + ")", where, doubles(e.getAsJsonArray("scores")), result.scores()[k]);
       check(what + " T (" + way + ")", where, new double[] {target.apply(e)}, new double[] {result.target()[k]});
     }
