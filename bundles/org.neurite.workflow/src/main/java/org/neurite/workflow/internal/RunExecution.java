@@ -124,7 +124,7 @@ final class RunExecution {
     memoKeys.put(planned.id(), memoKey);
 
     StepRecord earlier = completedEarlier.get(planned.id());
-    if (earlier != null && memoKey.equals(earlier.memoKey())) {
+    if (earlier != null && memoKey.equals(earlier.start().memoKey())) {
       Optional<String> problem = run.store().artifactProblem(earlier.id(), run.runsDir());
       if (problem.isEmpty()) {
         states.put(planned.id(), reuse(planned, step, earlier.cachedFrom() != null ? earlier.cachedFrom() : earlier.id(),
@@ -145,7 +145,7 @@ final class RunExecution {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         run.store().finishStep(record, StepFinish.cached(originId, origin.outputs(), took));
         states.put(planned.id(), reuse(planned, step, originId, origin.outputs()));
-        run.listener().stepCached(event, originId, origin.runId(), false);
+        run.listener().stepCached(event, originId, origin.start().runId(), false);
         return new StepOutcome(planned.id(), planned.spec().name(), StepStatus.CACHED, took, originId);
       }
     }
