@@ -28,8 +28,9 @@ import org.neurite.api.workflow.StepOutcome;
 /**
  * Runs the steps of one plan in order, recording each as it starts and ends. A step is reused
  * rather than run when it completed earlier in this run (resume) or when an earlier successful
- * step had the same memo key (cache). Values flow lazily: a reused output is restored only when a
- * step that consumes it actually runs.
+ * step had the same memo key (cache). Values flow lazily: a reused output, and an output an earlier
+ * run recorded ({@code ${runs.N.step.output}}), is restored by its recorded type only when a step
+ * that consumes it actually runs.
  */
 final class RunExecution {
   private static final Logger LOG = System.getLogger(RunExecution.class.getName());
@@ -112,6 +113,14 @@ final class RunExecution {
       inputs.add(new StepInput(name, producer.recordId(), ref.output(), output.valueHash()));
       inputHashes.put(name, output.valueHash());
       inputValues.put(name, producer.values().get(ref.output()));
+    });
+    planned.recorded().forEach((name, recorded) -> {
+      PortSpec port = planned.spec().input(name).orElseThrow();
+      StepOutput output = recorded.output();
+      inputs.add(new StepInput(name, recorded.stepRecordId(), output.name(), output.valueHash()));
+      inputHashes.put(name, output.valueHash());
+      inputValues.put(name, new Lazy(() -> OutputCodec.restore(output, port, run.runsDir(), run.codecs(),
+          new EngineValueFiles(run, null))));
     });
     List<String> earlierKeys = planned.spec().readsRun()
         ? planned.after().stream().map(memoKeys::get).toList() : List.of();

@@ -141,7 +141,7 @@ public final class WorkflowEngine implements WorkflowRunner {
   private Plan plan(WorkflowDefinition definition, RunOptions options, Map<String, JsonElement> recorded) {
     Map<String, StepSpec> registry = new HashMap<>();
     steps.forEach((name, r) -> registry.put(name, r.spec()));
-    Plan plan = Validator.validate(definition, registry, options, recorded);
+    Plan plan = Validator.validate(definition, registry, options, recorded, new RecordedOutputs(store::runDetail, codecs));
     backend.device(plan.device());
     return plan;
   }
