@@ -21,6 +21,8 @@ import org.neurite.api.provenance.RunComparison;
 import org.neurite.api.provenance.RunDetail;
 import org.neurite.api.provenance.RunSummary;
 import org.neurite.api.provenance.SourceIdentity;
+import org.neurite.api.provenance.StepInput;
+import org.neurite.api.provenance.StepOutput;
 import org.neurite.api.provenance.StepRecord;
 import org.neurite.api.provenance.StepStatus;
 import org.neurite.api.step.ParamSpec;
@@ -184,6 +186,13 @@ public final class ConsoleFormat implements Converter {
       out.append(String.format("  %6d  %-14s %-18s %-11s %8s  %s %s%n", s.id(), s.start().stepId(), s.start().stepName(),
           s.status() + (s.cachedFrom() == null ? "" : "*"), s.durationMillis() == null ? "" : s.durationMillis() + " ms",
           s.start().bundleSymbolicName(), s.start().bundleVersion()));
+      for (StepInput input : s.start().inputs()) {
+        out.append("          in   ").append(input.name()).append(" <- ").append(producer(detail, input)).append('\n');
+      }
+      for (StepOutput output : s.outputs()) {
+        out.append("          out  ").append(output.name()).append("  ").append(output.type()).append("  ")
+            .append(output.artifactPath() != null ? output.artifactPath() : shortened(output.valueJson())).append('\n');
+      }
       if (s.errorMessage() != null) {
         out.append("          error: ").append(s.errorMessage()).append('\n');
       }
@@ -205,6 +214,26 @@ public final class ConsoleFormat implements Converter {
       }
     }
     return out.toString();
+  }
+
+  /** Where an input came from: a step of the same run, or of another run (as the workflow refers to it). */
+  private static String producer(RunDetail detail, StepInput input) {
+    for (StepRecord s : detail.steps()) {
+      if (s.id() == input.producerStepRecordId()) {
+        return "${" + s.start().stepId() + "." + input.producerOutput() + "}";
+      }
+    }
+    for (StepRecord s : detail.producers()) {
+      if (s.id() == input.producerStepRecordId()) {
+        return "${runs." + s.start().runId() + "." + s.start().stepId() + "." + input.producerOutput() + "} (step record "
+            + s.id() + ")";
+      }
+    }
+    return "step record " + input.producerStepRecordId() + ", output " + input.producerOutput();
+  }
+
+  private static String shortened(String json) {
+    return json == null ? "" : json.length() <= 100 ? json : json.substring(0, 97) + "...";
   }
 
   private static String lineage(Lineage lineage) {

@@ -94,7 +94,10 @@ class RecordedOutputReferenceTest {
     assertEquals(RunStatus.SUCCEEDED, outcome.status(), outcome.message());
     assertEquals(1, tally.runs, "the producer did not run again");
     assertEquals(1, codec.restored, "the value came back through the codec of its recorded type");
-    StepRecord used = store.runDetail(outcome.runId()).orElseThrow().steps().get(0);
+    var detail = store.runDetail(outcome.runId()).orElseThrow();
+    StepRecord used = detail.steps().get(0);
+    assertEquals(List.of(count.id()), detail.producers().stream().map(StepRecord::id).toList(),
+        "the run's detail carries the record of run " + made + " it read from");
     assertEquals("20.0", used.outputs().get(0).valueJson(), "(1 + 2 + 3 + 4) * 2");
     assertEquals(List.of(new StepInput("tally", count.id(), "tally", recorded.valueHash())), used.start().inputs(),
         "recorded as an input from run " + made + "'s step record, with the recorded hash");

@@ -133,6 +133,7 @@ class StoreRoundTripTest {
 
     RunDetail detail = store.runDetail(runId).orElseThrow();
     assertEquals(List.of("model", "scores"), detail.steps().stream().map(s -> s.start().stepId()).toList());
+    assertEquals(List.of(), detail.producers(), "every input came from a step of the same run");
     assertEquals(List.of(artifactId), detail.artifacts().stream().map(Artifact::id).toList());
     SourceIdentity model = detail.sources().get(0);
     assertEquals(source, model.id());
