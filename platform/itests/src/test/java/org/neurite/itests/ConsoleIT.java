@@ -46,7 +46,7 @@ class ConsoleIT {
     assertEquals("run " + run + " SUCCEEDED", neurite.format(outcome).substring(0, ("run " + run + " SUCCEEDED").length()));
 
     Object detail = neurite.call("show " + run);
-    assertEquals("quickstart", Values.get(detail, "run", "workflowName"));
+    assertEquals("quickstart", Values.get(detail, "run", "start", "workflowName"));
     assertTrue(Values.list(detail, "metrics").stream().anyMatch(m -> Values.get(m, "name").equals("examples")
         && Values.get(m, "group").equals("all") && (double) Values.get(m, "value") == 192.0));
     assertEquals(run, Values.get(Values.list(neurite.call("runs"), "runs").get(0), "id"));

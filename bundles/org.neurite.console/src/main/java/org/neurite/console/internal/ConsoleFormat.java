@@ -21,6 +21,8 @@ import org.neurite.api.provenance.RunComparison;
 import org.neurite.api.provenance.RunDetail;
 import org.neurite.api.provenance.RunSummary;
 import org.neurite.api.provenance.SourceIdentity;
+import org.neurite.api.provenance.StepInput;
+import org.neurite.api.provenance.StepOutput;
 import org.neurite.api.provenance.StepRecord;
 import org.neurite.api.provenance.StepStatus;
 import org.neurite.api.step.ParamSpec;
@@ -167,23 +169,30 @@ public final class ConsoleFormat implements Converter {
   private static String show(RunDetail detail) {
     Run r = detail.run();
     StringBuilder out = new StringBuilder();
-    out.append("run ").append(r.id()).append("  ").append(r.workflowName()).append("  ").append(r.status())
+    out.append("run ").append(r.id()).append("  ").append(r.start().workflowName()).append("  ").append(r.status())
         .append(r.attempt() > 1 ? " (attempt " + r.attempt() + ")" : "").append('\n');
-    out.append("  file      ").append(r.workflowSource()).append("  sha256 ").append(r.workflowSha256()).append('\n');
-    out.append("  started   ").append(TIME.format(r.startedAt())).append(" by ").append(r.process().user()).append('@')
-        .append(r.process().host()).append(" pid ").append(r.process().pid()).append(", took ")
+    out.append("  file      ").append(r.start().workflowSource()).append("  sha256 ").append(r.start().workflowSha256()).append('\n');
+    out.append("  started   ").append(TIME.format(r.startedAt())).append(" by ").append(r.start().process().user()).append('@')
+        .append(r.start().process().host()).append(" pid ").append(r.start().process().pid()).append(", took ")
         .append(took(r.startedAt(), r.endedAt())).append('\n');
-    out.append("  versions  Neurite ").append(r.versions().neurite()).append(", ").append(r.versions().engine())
-        .append(", DJL ").append(r.versions().djl()).append(", ").append(r.versions().jvm()).append('\n');
-    out.append("  device    ").append(r.device()).append("\n  params    ").append(r.paramsJson()).append('\n');
+    out.append("  versions  Neurite ").append(r.start().versions().neurite()).append(", ").append(r.start().versions().engine())
+        .append(", DJL ").append(r.start().versions().djl()).append(", ").append(r.start().versions().jvm()).append('\n');
+    out.append("  device    ").append(r.start().device()).append("\n  params    ").append(r.start().paramsJson()).append('\n');
     if (r.message() != null) {
       out.append("  message   ").append(r.message()).append('\n');
     }
     out.append("steps\n");
     for (StepRecord s : detail.steps()) {
-      out.append(String.format("  %6d  %-14s %-18s %-11s %8s  %s %s%n", s.id(), s.stepId(), s.stepName(),
+      out.append(String.format("  %6d  %-14s %-18s %-11s %8s  %s %s%n", s.id(), s.start().stepId(), s.start().stepName(),
           s.status() + (s.cachedFrom() == null ? "" : "*"), s.durationMillis() == null ? "" : s.durationMillis() + " ms",
-          s.bundleSymbolicName(), s.bundleVersion()));
+          s.start().bundleSymbolicName(), s.start().bundleVersion()));
+      for (StepInput input : s.start().inputs()) {
+        out.append("          in   ").append(input.name()).append(" <- ").append(producer(detail, input)).append('\n');
+      }
+      for (StepOutput output : s.outputs()) {
+        out.append("          out  ").append(output.name()).append("  ").append(output.type()).append("  ")
+            .append(output.artifactPath() != null ? output.artifactPath() : shortened(output.valueJson())).append('\n');
+      }
       if (s.errorMessage() != null) {
         out.append("          error: ").append(s.errorMessage()).append('\n');
       }
@@ -207,13 +216,33 @@ public final class ConsoleFormat implements Converter {
     return out.toString();
   }
 
+  /** Where an input came from: a step of the same run, or of another run (as the workflow refers to it). */
+  private static String producer(RunDetail detail, StepInput input) {
+    for (StepRecord s : detail.steps()) {
+      if (s.id() == input.producerStepRecordId()) {
+        return "${" + s.start().stepId() + "." + input.producerOutput() + "}";
+      }
+    }
+    for (StepRecord s : detail.producers()) {
+      if (s.id() == input.producerStepRecordId()) {
+        return "${runs." + s.start().runId() + "." + s.start().stepId() + "." + input.producerOutput() + "} (step record "
+            + s.id() + ")";
+      }
+    }
+    return "step record " + input.producerStepRecordId() + ", output " + input.producerOutput();
+  }
+
+  private static String shortened(String json) {
+    return json == null ? "" : json.length() <= 100 ? json : json.substring(0, 97) + "...";
+  }
+
   private static String lineage(Lineage lineage) {
     StringBuilder out = new StringBuilder("lineage of ").append(lineage.subject()).append('\n');
     for (LineageStep step : lineage.steps()) {
       StepRecord s = step.step();
-      out.append("  ".repeat(step.depth() + 1)).append(s.stepId()).append(" (").append(s.stepName()).append(", step record ")
-          .append(s.id()).append(", run ").append(s.runId()).append(" ").append(step.workflowName()).append(", ")
-          .append(s.bundleSymbolicName()).append(' ').append(s.bundleVersion()).append(")\n");
+      out.append("  ".repeat(step.depth() + 1)).append(s.start().stepId()).append(" (").append(s.start().stepName()).append(", step record ")
+          .append(s.id()).append(", run ").append(s.start().runId()).append(" ").append(step.workflowName()).append(", ")
+          .append(s.start().bundleSymbolicName()).append(' ').append(s.start().bundleVersion()).append(")\n");
       for (Artifact a : step.artifacts()) {
         out.append("  ".repeat(step.depth() + 2)).append("wrote ").append(a.path()).append("  ").append(a.sha256()).append('\n');
       }

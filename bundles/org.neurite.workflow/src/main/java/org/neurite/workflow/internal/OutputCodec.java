@@ -1,10 +1,14 @@
 package org.neurite.workflow.internal;
 
 import com.google.gson.Gson;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.context.ValueFiles;
 import org.neurite.api.provenance.StepOutput;
@@ -50,6 +54,61 @@ final class OutputCodec {
     return new StepOutput(port.name(), codec.typeName(), ContentHash.sha256(json), null, json);
   }
 
+  /**
+   * Why a recorded output cannot be restored for an input of type {@code wanted}, or null when it
+   * can: the rules {@link #restore} applies. A file fits an input that takes a {@link Path}; a
+   * value, an input of a type it converts to (a whole number to Long or Integer, any number to
+   * Double or Number, a boolean to Boolean, anything to String); any other output, an input whose
+   * type its codec's Java type is assignable to.
+   */
+  static Misfit misfit(StepOutput output, Class<?> wanted, ValueCodecs codecs) {
+    if (FILE.equals(output.type())) {
+      return wanted.isAssignableFrom(Path.class) ? null
+          : new Misfit("is a file (" + output.artifactPath() + ")", "bind it to an output of the right type");
+    }
+    if (VALUE.equals(output.type())) {
+      return valueFor(JsonParser.parseString(output.valueJson()), wanted) != null ? null
+          : new Misfit("is the value " + output.valueJson(), "bind it to an output of the right type");
+    }
+    Optional<ValueCodec<?>> codec = codecs.named(output.type());
+    if (codec.isEmpty()) {
+      return new Misfit("was recorded as type " + output.type() + ", which no installed bundle restores",
+          "install the bundle that provides that type");
+    }
+    return wanted.isAssignableFrom(codec.get().type()) ? null
+        : new Misfit("is " + codec.get().type().getSimpleName() + " (recorded as type " + output.type() + ")",
+            "bind it to an output of the right type");
+  }
+
+  /** Why a recorded output does not fit an input, and what to do about it. */
+  record Misfit(String what, String fix) {}
+
+  /** A recorded JSON value as an input of type {@code type} takes it, or null when it does not fit. */
+  static Object valueFor(JsonElement json, Class<?> type) {
+    if (!json.isJsonPrimitive()) {
+      return null;
+    }
+    JsonPrimitive value = json.getAsJsonPrimitive();
+    if (type == Long.class || type == Integer.class) {
+      if (!value.isNumber()) {
+        return null;
+      }
+      try {
+        BigDecimal number = value.getAsBigDecimal();
+        return type == Long.class ? (Object) number.longValueExact() : (Object) number.intValueExact();
+      } catch (ArithmeticException | NumberFormatException notWhole) {
+        return null;
+      }
+    }
+    if (type == Double.class || type == Number.class) {
+      return value.isNumber() ? value.getAsDouble() : null;
+    }
+    if (type == Boolean.class) {
+      return value.isBoolean() ? value.getAsBoolean() : null;
+    }
+    return type.isAssignableFrom(String.class) ? value.getAsString() : null;
+  }
+
   @SuppressWarnings("unchecked")
   private static <T> String persistWith(ValueCodec<T> codec, Object value, ValueFiles files) throws Exception {
     return codec.persist((T) value, files);
@@ -66,18 +125,13 @@ final class OutputCodec {
       return file;
     }
     if (VALUE.equals(output.type())) {
-      Class<?> type = port.type();
-      var json = JsonParser.parseString(output.valueJson());
-      if (type == Long.class || type == Integer.class) {
-        return type == Long.class ? json.getAsLong() : json.getAsInt();
+      Object value = valueFor(JsonParser.parseString(output.valueJson()), port.type());
+      if (value == null) {
+        throw new NeuriteException("The recorded output '" + output.name() + "' is the value " + output.valueJson()
+            + ", which does not fit an input of type " + port.type().getSimpleName() + "; bind the input to an output"
+            + " of the right type.");
       }
-      if (type == Double.class || type == Number.class) {
-        return json.getAsDouble();
-      }
-      if (type == Boolean.class) {
-        return json.getAsBoolean();
-      }
-      return json.getAsString();
+      return value;
     }
     ValueCodec<?> codec = codecs.named(output.type()).orElseThrow(() -> new NeuriteException("The recorded output '"
         + output.name() + "' is a value of type " + output.type() + ", and no installed bundle restores that type;"

@@ -15,9 +15,10 @@ record Plan(WorkflowDefinition definition, Map<String, JsonElement> params, Stri
    * One step with everything resolved but the values of its inputs.
    *
    * @param params every declared parameter's value (given, substituted or default), as JSON
-   * @param inputs every declared input's reference to the producing step and output
+   * @param inputs the inputs bound to outputs of steps of this workflow: the producing step and output
+   * @param recorded the inputs bound to outputs earlier runs recorded ({@code ${runs.N.step.output}})
    * @param after ids of the steps that must finish first
    */
   record PlannedStep(String id, StepSpec spec, Map<String, JsonElement> params, Map<String, Reference> inputs,
-      List<String> after) {}
+      Map<String, RecordedInput> recorded, List<String> after) {}
 }

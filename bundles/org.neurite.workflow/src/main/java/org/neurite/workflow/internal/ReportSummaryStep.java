@@ -58,23 +58,23 @@ public final class ReportSummaryStep implements Step {
   static String render(String title, RunDetail detail, String selfId) {
     StringBuilder md = new StringBuilder();
     md.append("# ").append(title).append("\n\n");
-    md.append("Workflow **").append(detail.run().workflowName()).append("**, run ").append(detail.run().id())
+    md.append("Workflow **").append(detail.run().start().workflowName()).append("**, run ").append(detail.run().id())
         .append(", started ").append(DateTimeFormatter.ISO_INSTANT.format(detail.run().startedAt()))
-        .append(" by ").append(detail.run().process().user()).append('@').append(detail.run().process().host())
-        .append(" on ").append(detail.run().device()).append(".\n\n");
-    md.append("Versions: Neurite ").append(detail.run().versions().neurite()).append(", ")
-        .append(detail.run().versions().engine()).append(" (DJL ").append(detail.run().versions().djl()).append("), ")
-        .append(detail.run().versions().jvm()).append(".\n\n");
-    md.append("Parameters: `").append(detail.run().paramsJson()).append("`\n\n");
+        .append(" by ").append(detail.run().start().process().user()).append('@').append(detail.run().start().process().host())
+        .append(" on ").append(detail.run().start().device()).append(".\n\n");
+    md.append("Versions: Neurite ").append(detail.run().start().versions().neurite()).append(", ")
+        .append(detail.run().start().versions().engine()).append(" (DJL ").append(detail.run().start().versions().djl()).append("), ")
+        .append(detail.run().start().versions().jvm()).append(".\n\n");
+    md.append("Parameters: `").append(detail.run().start().paramsJson()).append("`\n\n");
     md.append("## Steps\n\n| step | uses | status | time | provider |\n|---|---|---|---|---|\n");
     for (StepRecord step : detail.steps()) {
-      if (step.stepId().equals(selfId)) {
+      if (step.start().stepId().equals(selfId)) {
         continue;
       }
-      md.append("| ").append(step.stepId()).append(" | ").append(step.stepName()).append(" | ").append(step.status())
+      md.append("| ").append(step.start().stepId()).append(" | ").append(step.start().stepName()).append(" | ").append(step.status())
           .append(step.cachedFrom() == null ? "" : " (record " + step.cachedFrom() + ")").append(" | ")
           .append(step.durationMillis() == null ? "" : step.durationMillis() + " ms").append(" | ")
-          .append(step.bundleSymbolicName()).append(' ').append(step.bundleVersion()).append(" |\n");
+          .append(step.start().bundleSymbolicName()).append(' ').append(step.start().bundleVersion()).append(" |\n");
     }
     if (!detail.sources().isEmpty()) {
       md.append("\n## Models and datasets\n\n| kind | name | path | content SHA-256 |\n|---|---|---|---|\n");

@@ -29,8 +29,9 @@ import org.neurite.api.workflow.StepOutcome;
 /**
  * Runs the steps of one plan in order, recording each as it starts and ends. A step is reused
  * rather than run when it completed earlier in this run (resume) or when an earlier successful
- * step had the same memo key (cache). Values flow lazily: a reused output is restored only when a
- * step that consumes it actually runs.
+ * step had the same memo key (cache). Values flow lazily: a reused output, and an output an earlier
+ * run recorded ({@code ${runs.N.step.output}}), is restored by its recorded type only when a step
+ * that consumes it actually runs.
  */
 final class RunExecution {
   private static final Logger LOG = System.getLogger(RunExecution.class.getName());
@@ -169,6 +170,14 @@ final class RunExecution {
       inputHashes.put(name, output.valueHash());
       inputValues.put(name, producer.values().get(ref.output()));
     });
+    planned.recorded().forEach((name, recorded) -> {
+      PortSpec port = planned.spec().input(name).orElseThrow();
+      StepOutput output = recorded.output();
+      inputs.add(new StepInput(name, recorded.stepRecordId(), output.name(), output.valueHash()));
+      inputHashes.put(name, output.valueHash());
+      inputValues.put(name, new Lazy(() -> OutputCodec.restore(output, port, run.runsDir(), run.codecs(),
+          new EngineValueFiles(run, null))));
+    });
     List<String> earlierKeys = planned.spec().readsRun()
         ? planned.after().stream().map(memoKeys::get).toList() : List.of();
     Map<String, Object> params = new LinkedHashMap<>();
@@ -180,7 +189,7 @@ final class RunExecution {
     memoKeys.put(planned.id(), memoKey);
 
     StepRecord earlier = completedEarlier.get(planned.id());
-    if (earlier != null && memoKey.equals(earlier.memoKey())) {
+    if (earlier != null && memoKey.equals(earlier.start().memoKey())) {
       Optional<String> problem = run.store().artifactProblem(earlier.id(), run.runsDir());
       if (problem.isEmpty()) {
         states.put(planned.id(), reuse(planned, step, earlier.cachedFrom() != null ? earlier.cachedFrom() : earlier.id(),
@@ -201,7 +210,7 @@ final class RunExecution {
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         endStep(record, StepFinish.cached(originId, origin.outputs(), took));
         states.put(planned.id(), reuse(planned, step, originId, origin.outputs()));
-        run.listener().stepCached(event, originId, origin.runId(), false);
+        run.listener().stepCached(event, originId, origin.start().runId(), false);
         return new StepOutcome(planned.id(), planned.spec().name(), StepStatus.CACHED, took, originId);
       }
     }

@@ -32,25 +32,29 @@ final class Validator {
 
   private final WorkflowDefinition workflow;
   private final Map<String, StepSpec> registry;
+  private final RecordedOutputs recorded;
   private final Problems problems;
 
-  private Validator(WorkflowDefinition workflow, Map<String, StepSpec> registry) {
+  private Validator(WorkflowDefinition workflow, Map<String, StepSpec> registry, RecordedOutputs recorded) {
     this.workflow = workflow;
     this.registry = registry;
+    this.recorded = recorded;
     this.problems = new Problems(workflow.source());
   }
 
+  /** Validates without provenance: a reference to an earlier run's output finds no run. */
   static Plan validate(WorkflowDefinition workflow, Map<String, StepSpec> registry, RunOptions options) {
-    return validate(workflow, registry, options, Map.of());
+    return validate(workflow, registry, options, Map.of(), RecordedOutputs.NONE);
   }
 
   /**
    * Validates with parameter values that are already typed (a resumed run's recorded values), applied
-   * after the workflow's defaults and before the text overrides of {@code options}.
+   * after the workflow's defaults and before the text overrides of {@code options}; references to
+   * earlier runs' outputs ({@code ${runs.N.step.output}}) are resolved through {@code recorded}.
    */
   static Plan validate(WorkflowDefinition workflow, Map<String, StepSpec> registry, RunOptions options,
-      Map<String, JsonElement> typedParams) {
-    Validator v = new Validator(workflow, registry);
+      Map<String, JsonElement> typedParams, RecordedOutputs recorded) {
+    Validator v = new Validator(workflow, registry, recorded);
     Map<String, JsonElement> params = v.effectiveParams(typedParams, options);
     String device = options.device() != null ? options.device()
         : params.containsKey(DEVICE) ? params.get(DEVICE).getAsString() : "cpu";
@@ -128,6 +132,7 @@ final class Validator {
       Map<String, StepSpec> specsById, List<String> earlier) {
     Map<String, JsonElement> values = new LinkedHashMap<>();
     Map<String, Reference> inputs = new LinkedHashMap<>();
+    Map<String, RecordedInput> recordedInputs = new LinkedHashMap<>();
     for (Map.Entry<String, JsonElement> entry : use.with().entrySet()) {
       String key = entry.getKey();
       Optional<ParamSpec> param = spec.param(key);
@@ -136,6 +141,13 @@ final class Validator {
         JsonElement value = paramValue(use.id(), param.get(), entry.getValue(), params);
         if (value != null) {
           values.put(key, value);
+        }
+      } else if (input.isPresent() && whole(entry.getValue()).filter(Reference::isRecorded).isPresent()) {
+        RecordedOutputs.Resolution resolution = recorded.resolve(whole(entry.getValue()).get(), input.get());
+        if (resolution.problem() != null) {
+          problems.add(use.id(), resolution.problem());
+        } else {
+          recordedInputs.put(key, resolution.input());
         }
       } else if (input.isPresent()) {
         Reference ref = inputReference(use.id(), input.get(), entry.getValue(), specsById);
@@ -163,7 +175,8 @@ final class Validator {
     for (PortSpec in : spec.inputs()) {
       if (!inputs.containsKey(in.name()) && !use.with().containsKey(in.name())) {
         problems.add(use.id(), "missing input '" + in.name() + "' (" + in.type().getSimpleName() + ": " + in.help()
-            + "); bind it to an earlier step's output, e.g. \"" + in.name() + "\": \"${STEP.OUTPUT}\"");
+            + "); bind it to an earlier step's output, e.g. \"" + in.name() + "\": \"${STEP.OUTPUT}\", or to an output"
+            + " an earlier run recorded, \"${runs.RUN.STEP.OUTPUT}\"");
       }
     }
     List<String> after = new ArrayList<>();
@@ -171,7 +184,7 @@ final class Validator {
     if (spec.readsRun()) {
       after.addAll(earlier);
     }
-    return new Plan.PlannedStep(use.id(), spec, values, inputs, List.copyOf(new LinkedHashSet<>(after)));
+    return new Plan.PlannedStep(use.id(), spec, values, inputs, recordedInputs, List.copyOf(new LinkedHashSet<>(after)));
   }
 
   private JsonElement paramValue(String stepId, ParamSpec param, JsonElement given, Map<String, JsonElement> params) {
@@ -223,12 +236,17 @@ final class Validator {
     return new JsonPrimitive(out.toString());
   }
 
-  private Reference inputReference(String stepId, PortSpec input, JsonElement given, Map<String, StepSpec> specsById) {
-    Optional<Reference> parsed = given.isJsonPrimitive() && given.getAsJsonPrimitive().isString()
+  /** The reference a whole {@code with} value is, if it is one. */
+  private static Optional<Reference> whole(JsonElement given) {
+    return given.isJsonPrimitive() && given.getAsJsonPrimitive().isString()
         ? Reference.parse(given.getAsString()) : Optional.empty();
+  }
+
+  private Reference inputReference(String stepId, PortSpec input, JsonElement given, Map<String, StepSpec> specsById) {
+    Optional<Reference> parsed = whole(given);
     if (parsed.isEmpty() || parsed.get().isParam()) {
       problems.add(stepId, "input '" + input.name() + "' must be a reference to an earlier step's output such as"
-          + " \"${STEP.OUTPUT}\", not " + given);
+          + " \"${STEP.OUTPUT}\" or to an output an earlier run recorded, \"${runs.RUN.STEP.OUTPUT}\", not " + given);
       return null;
     }
     Reference ref = parsed.get();
@@ -263,7 +281,7 @@ final class Validator {
           + " is " + output.type().getSimpleName() + "; bind it to an output of the right type");
       return null;
     }
-    return new Reference(ref.target(), output.name());
+    return Reference.step(ref.target(), output.name());
   }
 
   /** Dependencies first, otherwise file order; a cycle is a problem naming its steps. */

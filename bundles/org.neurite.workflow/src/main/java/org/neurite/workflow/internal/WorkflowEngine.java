@@ -143,7 +143,7 @@ public final class WorkflowEngine implements WorkflowRunner {
   private Plan plan(WorkflowDefinition definition, RunOptions options, Map<String, JsonElement> recorded) {
     Map<String, StepSpec> registry = new HashMap<>();
     steps.forEach((name, r) -> registry.put(name, r.spec()));
-    Plan plan = Validator.validate(definition, registry, options, recorded);
+    Plan plan = Validator.validate(definition, registry, options, recorded, new RecordedOutputs(store::runDetail, codecs));
     backend.device(plan.device());
     return plan;
   }
@@ -168,15 +168,15 @@ public final class WorkflowEngine implements WorkflowRunner {
       throw new NeuriteException("Run " + runId + " already succeeded; there is nothing to resume.");
     }
     // The values as recorded, typed: re-reading them as --set text would split a list element at its commas.
-    JsonObject recorded = JsonParser.parseString(earlier.paramsJson()).getAsJsonObject();
+    JsonObject recorded = JsonParser.parseString(earlier.start().paramsJson()).getAsJsonObject();
     Map<String, JsonElement> params = new LinkedHashMap<>();
     recorded.getAsJsonObject("params").entrySet().forEach(e -> params.put(e.getKey(), e.getValue()));
     RunOptions options = new RunOptions(Map.of(), false, recorded.get("device").getAsString());
-    Path source = Path.of(earlier.workflowSource() == null ? "resumed.json" : earlier.workflowSource());
-    Plan plan = plan(WorkflowParser.parse(source, earlier.workflowText()), options, params);
+    Path source = Path.of(earlier.start().workflowSource() == null ? "resumed.json" : earlier.start().workflowSource());
+    Plan plan = plan(WorkflowParser.parse(source, earlier.start().workflowText()), options, params);
     Run resumed = store.resumeRun(runId, CurrentProcess.identity());
     Map<String, StepRecord> completed = new HashMap<>();
-    store.completedSteps(runId).forEach(r -> completed.put(r.stepId(), r));
+    store.completedSteps(runId).forEach(r -> completed.put(r.start().stepId(), r));
     listeners.runStarted(new RunStarted(runId, plan.definition().name(), plan.steps().size(), plan.device(),
         resumed.attempt(), completed.size()));
     return execute(plan, runId, false, completed, listeners);

@@ -74,12 +74,12 @@ class WorkflowEngineTest {
     RunOutcome outcome = run(workflow(CHAIN), RunOptions.defaults());
     assertEquals(RunStatus.SUCCEEDED, outcome.status(), console.toString());
     RunDetail detail = store.runDetail(outcome.runId()).orElseThrow();
-    assertEquals(List.of("nums", "sum"), detail.steps().stream().map(s -> s.stepId()).toList());
+    assertEquals(List.of("nums", "sum"), detail.steps().stream().map(s -> s.start().stepId()).toList());
     assertEquals(1, detail.artifacts().size());
     assertEquals(outcome.runId() + "/nums/numbers.txt", detail.artifacts().get(0).path());
     assertEquals(20.0, detail.metrics().get(0).value());
-    assertTrue(detail.run().workflowText().contains("\"chain\""));
-    assertEquals("{\"params\":{\"n\":4},\"device\":\"cpu\"}", detail.run().paramsJson());
+    assertTrue(detail.run().start().workflowText().contains("\"chain\""));
+    assertEquals("{\"params\":{\"n\":4},\"device\":\"cpu\"}", detail.run().start().paramsJson());
   }
 
   @Test

@@ -67,12 +67,12 @@ final class LineageTracer {
           SourceIdentity::stepRecordId);
       Set<Long> next = new LinkedHashSet<>();
       for (StepRecord record : records) {
-        steps.add(new LineageStep(record, workflowName(c, workflowNames, record.runId()), depth,
+        steps.add(new LineageStep(record, workflowName(c, workflowNames, record.start().runId()), depth,
             artifacts.getOrDefault(record.id(), List.of()), sources.getOrDefault(record.id(), List.of())));
         if (record.cachedFrom() != null && seen.add(record.cachedFrom())) {
           next.add(record.cachedFrom());
         }
-        for (StepInput input : record.inputs()) {
+        for (StepInput input : record.start().inputs()) {
           if (seen.add(input.producerStepRecordId())) {
             next.add(input.producerStepRecordId());
           }

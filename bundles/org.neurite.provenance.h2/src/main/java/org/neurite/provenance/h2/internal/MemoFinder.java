@@ -55,7 +55,7 @@ final class MemoFinder {
         return Optional.of(new MemoHit(candidate.step(), candidate.artifacts()));
       }
       LOG.log(Level.INFO, "Not reusing step record " + candidate.step().id() + " (run "
-          + candidate.step().runId() + ", step " + candidate.step().stepId() + "): " + problem.get());
+          + candidate.step().start().runId() + ", step " + candidate.step().start().stepId() + "): " + problem.get());
     }
     return Optional.empty();
   }

@@ -13,6 +13,7 @@ import org.neurite.api.provenance.Artifact;
 import org.neurite.api.provenance.Metric;
 import org.neurite.api.provenance.ProcessIdentity;
 import org.neurite.api.provenance.Run;
+import org.neurite.api.provenance.RunStart;
 import org.neurite.api.provenance.RunStatus;
 import org.neurite.api.provenance.RuntimeVersions;
 import org.neurite.api.provenance.SourceIdentity;
@@ -34,8 +35,7 @@ final class Rows {
       + "o.content_hash, o.details_json, o.recorded_at";
 
   static Run run(ResultSet rs) throws SQLException {
-    return new Run(
-        rs.getLong("id"),
+    RunStart start = new RunStart(
         rs.getString("workflow_name"),
         rs.getString("workflow_source"),
         rs.getString("workflow_text"),
@@ -46,7 +46,10 @@ final class Rows {
         new RuntimeVersions(rs.getString("neurite_version"), rs.getString("jvm_version"),
             rs.getString("djl_version"), rs.getString("engine_version")),
         rs.getString("device"),
-        rs.getString("workspace"),
+        rs.getString("workspace"));
+    return new Run(
+        rs.getLong("id"),
+        start,
         RunStatus.valueOf(rs.getString("status")),
         rs.getString("message"),
         instant(rs, "started_at"),

@@ -55,7 +55,7 @@ final class RunComparer {
   static Map<String, String> params(Run run) {
     Map<String, String> out = new TreeMap<>();
     try {
-      JsonElement parsed = JsonParser.parseString(run.paramsJson());
+      JsonElement parsed = JsonParser.parseString(run.start().paramsJson());
       if (parsed.isJsonObject()) {
         JsonObject object = parsed.getAsJsonObject();
         for (Map.Entry<String, JsonElement> entry : object.entrySet()) {
@@ -66,20 +66,20 @@ final class RunComparer {
     } catch (JsonParseException e) {
       // shown whole below
     }
-    out.put("(parameters)", run.paramsJson());
+    out.put("(parameters)", run.start().paramsJson());
     return out;
   }
 
   private static Map<String, String> versions(Run run) {
     Map<String, String> out = new LinkedHashMap<>();
-    out.put("workflow", run.workflowName() + " sha256:" + run.workflowSha256());
-    out.put("neurite", run.versions().neurite());
-    out.put("jvm", run.versions().jvm());
-    out.put("djl", run.versions().djl());
-    out.put("engine", run.versions().engine());
-    out.put("device", run.device());
-    out.put("host", run.process().host());
-    out.put("user", run.process().user());
+    out.put("workflow", run.start().workflowName() + " sha256:" + run.start().workflowSha256());
+    out.put("neurite", run.start().versions().neurite());
+    out.put("jvm", run.start().versions().jvm());
+    out.put("djl", run.start().versions().djl());
+    out.put("engine", run.start().versions().engine());
+    out.put("device", run.start().device());
+    out.put("host", run.start().process().host());
+    out.put("user", run.start().process().user());
     return out;
   }
 
@@ -87,8 +87,8 @@ final class RunComparer {
   private static Map<String, String> steps(RunDetail detail) {
     Map<String, String> out = new TreeMap<>();
     for (StepRecord step : detail.steps()) {
-      out.put(step.stepId(), step.status() + " " + step.stepName() + " ("
-          + step.bundleSymbolicName() + " " + step.bundleVersion() + ")");
+      out.put(step.start().stepId(), step.status() + " " + step.start().stepName() + " ("
+          + step.start().bundleSymbolicName() + " " + step.start().bundleVersion() + ")");
     }
     return out;
   }

@@ -65,6 +65,8 @@ final class RunQueries {
         return Optional.empty();
       }
       List<StepRecord> steps = StepRecords.load(c, "s.run_id = ?", runId);
+      List<StepRecord> producers = StepRecords.load(c, "s.run_id <> ? AND s.id IN (SELECT i.producer_step_record_id"
+          + " FROM step_inputs i JOIN step_records r ON i.step_record_id = r.id WHERE r.run_id = ?)", runId, runId);
       List<Artifact> artifacts = Rows.list(c, "SELECT " + Rows.ARTIFACT_COLUMNS + " FROM artifacts a "
           + "WHERE a.step_record_id IN (" + SHOWN_RECORDS + ") ORDER BY a.id", Rows::artifact, runId);
       List<Metric> metrics = Rows.list(c, "SELECT DISTINCT m.id, m.step_record_id, s.step_id, "
@@ -73,7 +75,7 @@ final class RunQueries {
           + "WHERE s.run_id = ? ORDER BY m.id", Rows::metric, runId);
       List<SourceIdentity> sources = Rows.list(c, "SELECT " + Rows.SOURCE_COLUMNS + " FROM sources o "
           + "WHERE o.step_record_id IN (" + SHOWN_RECORDS + ") ORDER BY o.id", Rows::source, runId);
-      return Optional.of(new RunDetail(run.get(), steps, artifacts, metrics, sources));
+      return Optional.of(new RunDetail(run.get(), steps, producers, artifacts, metrics, sources));
     });
   }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.neurite.api.provenance.StepInput;
 import org.neurite.api.provenance.StepOutput;
 import org.neurite.api.provenance.StepRecord;
+import org.neurite.api.provenance.StepStart;
 import org.neurite.api.provenance.StepStatus;
 
 /** Reads step records, in their latest state ({@code step_view}), with their inputs and outputs. */
@@ -67,9 +68,9 @@ final class StepRecords {
     }
     List<StepRecord> records = new ArrayList<>(rows.size());
     for (Row r : rows) {
-      records.add(new StepRecord(r.id(), r.runId(), r.stepId(), r.stepName(), r.bundle(), r.version(),
-          r.params(), inputs.getOrDefault(r.id(), List.of()), r.memoKey(), r.status(),
-          outputs.getOrDefault(r.id(), List.of()), r.cachedFrom(), r.startedAt(), r.endedAt(),
+      StepStart start = new StepStart(r.runId(), r.stepId(), r.stepName(), r.bundle(), r.version(), r.params(),
+          inputs.getOrDefault(r.id(), List.of()), r.memoKey());
+      records.add(new StepRecord(r.id(), start, r.status(), outputs.getOrDefault(r.id(), List.of()), r.cachedFrom(), r.startedAt(), r.endedAt(),
           r.durationMillis(), r.error(), r.trace()));
     }
     return records;

@@ -101,7 +101,7 @@ class LineageTest {
     assertEquals(2, lineage.sources().size());
     LineageStep origin = lineage.steps().stream().filter(s -> s.step().id() == scores).findFirst().orElseThrow();
     assertEquals("lape", origin.workflowName());
-    assertEquals(firstRun, origin.step().runId());
+    assertEquals(firstRun, origin.step().start().runId());
     assertTrue(store.lineageOfRun(9999).isEmpty());
   }
 }

@@ -31,6 +31,7 @@ import org.neurite.api.provenance.StepFinish;
 import org.neurite.api.provenance.StepInput;
 import org.neurite.api.provenance.StepOutput;
 import org.neurite.api.provenance.StepRecord;
+import org.neurite.api.provenance.StepStart;
 import org.neurite.api.provenance.StepStatus;
 
 class StoreRoundTripTest {
@@ -56,17 +57,17 @@ class StoreRoundTripTest {
     long id = store.beginRun(start);
     Run run = store.run(id).orElseThrow();
     assertEquals(id, run.id());
-    assertEquals(start.workflowName(), run.workflowName());
-    assertEquals(start.workflowSource(), run.workflowSource());
-    assertEquals(start.workflowText(), run.workflowText());
-    assertEquals(start.workflowSha256(), run.workflowSha256());
-    assertEquals(start.paramsJson(), run.paramsJson());
-    assertEquals(start.process().user(), run.process().user());
-    assertEquals(start.process().host(), run.process().host());
-    assertEquals(start.process().pid(), run.process().pid());
-    assertEquals(start.versions(), run.versions());
-    assertEquals("cpu", run.device());
-    assertEquals("/tmp/workspace", run.workspace());
+    assertEquals(start.workflowName(), run.start().workflowName());
+    assertEquals(start.workflowSource(), run.start().workflowSource());
+    assertEquals(start.workflowText(), run.start().workflowText());
+    assertEquals(start.workflowSha256(), run.start().workflowSha256());
+    assertEquals(start.paramsJson(), run.start().paramsJson());
+    assertEquals(start.process().user(), run.start().process().user());
+    assertEquals(start.process().host(), run.start().process().host());
+    assertEquals(start.process().pid(), run.start().process().pid());
+    assertEquals(start.versions(), run.start().versions());
+    assertEquals("cpu", run.start().device());
+    assertEquals("/tmp/workspace", run.start().workspace());
     assertEquals(RunStatus.RUNNING, run.status());
     assertNotNull(run.startedAt());
     assertNull(run.endedAt());
@@ -92,8 +93,9 @@ class StoreRoundTripTest {
     store.finishStep(load, StepFinish.succeeded(
         List.of(new StepOutput("model", "LanguageModel", SHA_A, null, null)), Duration.ofMillis(1200)));
 
-    long score = store.beginStep(TestStores.stepStart(runId, "scores", "neurons.lape", "memo-scores",
-        new StepInput("model", load, "model", SHA_A)));
+    StepStart scoreStart = TestStores.stepStart(runId, "scores", "neurons.lape", "memo-scores",
+        new StepInput("model", load, "model", SHA_A));
+    long score = store.beginStep(scoreStart);
     long artifactId = store.recordArtifact(score, "unit-scores", "7/scores/scores.json", SHA_B, 42);
     store.recordMetric(score, "entropy", "fr", 0.25);
     store.recordMetric(score, "units", null, 128);
@@ -102,14 +104,15 @@ class StoreRoundTripTest {
         new StepOutput("count", "Long", "c4ca", null, "128")), Duration.ofMillis(3400)));
 
     StepRecord loaded = store.stepRecord(score).orElseThrow();
-    assertEquals(runId, loaded.runId());
-    assertEquals("scores", loaded.stepId());
-    assertEquals("neurons.lape", loaded.stepName());
-    assertEquals("org.neurite.workflow", loaded.bundleSymbolicName());
-    assertEquals("0.1.0.SNAPSHOT", loaded.bundleVersion());
-    assertEquals("{\"k\": 1}", loaded.paramsJson());
-    assertEquals("memo-scores", loaded.memoKey());
-    assertEquals(List.of(new StepInput("model", load, "model", SHA_A)), loaded.inputs());
+    assertEquals(scoreStart, loaded.start(), "the record holds what the step was begun with");
+    assertEquals(runId, loaded.start().runId());
+    assertEquals("scores", loaded.start().stepId());
+    assertEquals("neurons.lape", loaded.start().stepName());
+    assertEquals("org.neurite.workflow", loaded.start().bundleSymbolicName());
+    assertEquals("0.1.0.SNAPSHOT", loaded.start().bundleVersion());
+    assertEquals("{\"k\": 1}", loaded.start().paramsJson());
+    assertEquals("memo-scores", loaded.start().memoKey());
+    assertEquals(List.of(new StepInput("model", load, "model", SHA_A)), loaded.start().inputs());
     assertEquals(List.of(new StepOutput("count", "Long", "c4ca", null, "128"),
         new StepOutput("scores", "UnitScores", SHA_B, "7/scores/scores.json", null)), loaded.outputs());
     assertEquals(StepStatus.SUCCEEDED, loaded.status());
@@ -129,7 +132,8 @@ class StoreRoundTripTest {
     assertEquals(42, artifact.sizeBytes());
 
     RunDetail detail = store.runDetail(runId).orElseThrow();
-    assertEquals(List.of("model", "scores"), detail.steps().stream().map(StepRecord::stepId).toList());
+    assertEquals(List.of("model", "scores"), detail.steps().stream().map(s -> s.start().stepId()).toList());
+    assertEquals(List.of(), detail.producers(), "every input came from a step of the same run");
     assertEquals(List.of(artifactId), detail.artifacts().stream().map(Artifact::id).toList());
     SourceIdentity model = detail.sources().get(0);
     assertEquals(source, model.id());
@@ -239,7 +243,7 @@ class StoreRoundTripTest {
     assertEquals(RunStatus.RUNNING, resumed.status());
     assertEquals(2, resumed.attempt());
     assertNull(resumed.endedAt());
-    assertEquals("lab-7", resumed.process().host());
+    assertEquals("lab-7", resumed.start().process().host());
     NeuriteException twice = assertThrows(NeuriteException.class, () -> store.resumeRun(runId, other));
     assertTrue(twice.getMessage().contains("Run " + runId + " is RUNNING"), twice.getMessage());
 
