@@ -152,7 +152,7 @@ public final class WorkflowEngine implements WorkflowRunner {
     Plan plan = plan(WorkflowParser.read(file), options);
     String text = plan.definition().text();
     RunStart start = new RunStart(plan.definition().name(), file.toAbsolutePath().toString(), text,
-        ContentHash.sha256(text), runParams(plan), CurrentProcess.identity(), versions(), plan.device(), workspace.root().toString());
+        ContentHash.sha256(text), runParams(plan, options.noCache()), CurrentProcess.identity(), versions(), plan.device(), workspace.root().toString());
     long runId = store.beginRun(start);
     listeners.runStarted(new RunStarted(runId, plan.definition().name(), plan.steps().size(), plan.device(), 1, 0));
     return execute(plan, runId, options.noCache(), Map.of(), listeners);
@@ -169,7 +169,9 @@ public final class WorkflowEngine implements WorkflowRunner {
     JsonObject recorded = JsonParser.parseString(earlier.paramsJson()).getAsJsonObject();
     Map<String, JsonElement> params = new LinkedHashMap<>();
     recorded.getAsJsonObject("params").entrySet().forEach(e -> params.put(e.getKey(), e.getValue()));
-    RunOptions options = new RunOptions(Map.of(), false, recorded.get("device").getAsString());
+    // the run's options as it was started: a --no-cache run reuses no other run's steps when resumed either
+    boolean noCache = recorded.has("noCache") && recorded.get("noCache").getAsBoolean();
+    RunOptions options = new RunOptions(Map.of(), noCache, recorded.get("device").getAsString());
     Path source = Path.of(earlier.workflowSource() == null ? "resumed.json" : earlier.workflowSource());
     Plan plan = plan(WorkflowParser.parse(source, earlier.workflowText()), options, params);
     Run resumed = store.resumeRun(runId, CurrentProcess.identity());
@@ -177,7 +179,7 @@ public final class WorkflowEngine implements WorkflowRunner {
     store.completedSteps(runId).forEach(r -> completed.put(r.stepId(), r));
     listeners.runStarted(new RunStarted(runId, plan.definition().name(), plan.steps().size(), plan.device(),
         resumed.attempt(), completed.size()));
-    return execute(plan, runId, false, completed, listeners);
+    return execute(plan, runId, noCache, completed, listeners);
   }
 
   private RunOutcome execute(Plan plan, long runId, boolean noCache, Map<String, StepRecord> completed,
@@ -241,12 +243,16 @@ public final class WorkflowEngine implements WorkflowRunner {
     }
   }
 
-  private String runParams(Plan plan) {
+  /** The effective parameters and the run's options, as recorded (and read back by {@link #resume}). */
+  private String runParams(Plan plan, boolean noCache) {
     JsonObject params = new JsonObject();
     plan.params().forEach(params::add);
     JsonObject json = new JsonObject();
     json.add("params", params);
     json.addProperty("device", plan.device());
+    if (noCache) {
+      json.addProperty("noCache", true);
+    }
     return json.toString();
   }
 

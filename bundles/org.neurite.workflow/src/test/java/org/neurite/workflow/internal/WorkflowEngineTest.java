@@ -157,6 +157,48 @@ class WorkflowEngineTest {
     assertEquals(RunStatus.FAILED, resumed.status(), "the failing step fails again");
   }
 
+  /** Issue 8: a resumed --no-cache run still reuses no other run's step; it keeps the options it was started with. */
+  @Test
+  void resumeOfANoCacheRunReusesNoOtherRunsSteps() throws Exception {
+    Path file = workflow("{\"name\": \"words\", \"steps\": ["
+        + "{\"id\": \"nums\", \"uses\": \"test.numbers\", \"with\": {\"n\": 2}},"
+        + "{\"id\": \"count\", \"uses\": \"test.words\", \"with\": {\"words\": [\"a\", \"b\"]}}]}");
+    assertEquals(RunStatus.SUCCEEDED, run(file, RunOptions.defaults()).status(), console.toString());
+    words.failing = true;
+    RunOutcome forced = run(file, new RunOptions(Map.of(), true, null));
+    assertEquals(RunStatus.FAILED, forced.status(), console.toString());
+    assertEquals(2, numbers.runs);
+    assertEquals(2, words.runs);
+
+    words.failing = false;
+    RunOutcome resumed = engine.resume(forced.runId(), console);
+    assertEquals(RunStatus.SUCCEEDED, resumed.status(), resumed.message());
+    assertEquals(List.of(StepStatus.SUCCEEDED, StepStatus.SUCCEEDED), resumed.steps().stream().map(s -> s.status()).toList(),
+        "nums kept from this run's first attempt, count computed again rather than taken from the first run");
+    assertEquals(3, words.runs, "the resumed step ran");
+    assertEquals(2, numbers.runs, "the step this run completed was kept");
+  }
+
+  /** Issue 8: a second run's report describes that run; it is not the first run's report served from the cache. */
+  @Test
+  void aReportSummaryDescribesTheRunThatShowsIt() throws Exception {
+    engine.add(TestSteps.registered(new ReportSummaryStep(store)));
+    Path file = workflow(CHAIN.replace("]}", ",{\"id\": \"summary\", \"uses\": \"report.summary\"}]}"));
+    RunOutcome first = run(file, RunOptions.defaults());
+    RunOutcome second = run(file, RunOptions.defaults());
+    assertEquals(RunStatus.SUCCEEDED, second.status(), console.toString());
+    assertEquals(List.of(StepStatus.CACHED, StepStatus.CACHED, StepStatus.SUCCEEDED),
+        second.steps().stream().map(s -> s.status()).toList());
+    Path report = workspace.resolve("runs/" + second.runId() + "/summary/summary.md");
+    String text = Files.readString(report);
+    assertTrue(text.contains("run " + second.runId() + ", started"), text);
+    assertTrue(text.contains("| nums | test.numbers | CACHED (record "), text);
+    assertEquals(List.of(second.runId() + "/summary/summary.md"), store.runDetail(second.runId()).orElseThrow().artifacts()
+        .stream().map(a -> a.path()).filter(p -> p.endsWith("summary.md")).toList());
+    assertTrue(Files.readString(workspace.resolve("runs/" + first.runId() + "/summary/summary.md"))
+        .contains("run " + first.runId() + ", started"));
+  }
+
   @Test
   void artifactWhoseWriterFailsIsNeitherRecordedNorLeftBehind() throws Exception {
     RunOutcome outcome = run(workflow("{\"name\": \"h\", \"steps\": [{\"id\": \"half\", \"uses\": \"test.halfwrite\"}]}"),
