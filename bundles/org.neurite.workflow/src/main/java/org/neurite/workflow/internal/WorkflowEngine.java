@@ -154,8 +154,15 @@ public final class WorkflowEngine implements WorkflowRunner {
     RunStart start = new RunStart(plan.definition().name(), file.toAbsolutePath().toString(), text,
         ContentHash.sha256(text), runParams(plan, options.noCache()), CurrentProcess.identity(), versions(), plan.device(), workspace.root().toString());
     long runId = store.beginRun(start);
+    Path folder;
+    try {
+      folder = RunFolders.claim(workspace.runs(), store.run(runId).orElseThrow());
+    } catch (RuntimeException e) {
+      store.finishRun(runId, RunStatus.FAILED, "could not create the run's folder: " + e.getMessage());
+      throw e;
+    }
     listeners.runStarted(new RunStarted(runId, plan.definition().name(), plan.steps().size(), plan.device(), 1, 0));
-    return execute(plan, runId, options.noCache(), Map.of(), listeners);
+    return execute(plan, runId, folder, options.noCache(), Map.of(), listeners);
   }
 
   @Override
@@ -175,17 +182,18 @@ public final class WorkflowEngine implements WorkflowRunner {
     Path source = Path.of(earlier.workflowSource() == null ? "resumed.json" : earlier.workflowSource());
     Plan plan = plan(WorkflowParser.parse(source, earlier.workflowText()), options, params);
     Run resumed = store.resumeRun(runId, CurrentProcess.identity());
+    Path folder = RunFolders.ofResumed(workspace.runs(), earlier);
     Map<String, StepRecord> completed = new HashMap<>();
     store.completedSteps(runId).forEach(r -> completed.put(r.stepId(), r));
     listeners.runStarted(new RunStarted(runId, plan.definition().name(), plan.steps().size(), plan.device(),
         resumed.attempt(), completed.size()));
-    return execute(plan, runId, noCache, completed, listeners);
+    return execute(plan, runId, folder, noCache, completed, listeners);
   }
 
-  private RunOutcome execute(Plan plan, long runId, boolean noCache, Map<String, StepRecord> completed,
+  private RunOutcome execute(Plan plan, long runId, Path folder, boolean noCache, Map<String, StepRecord> completed,
       Listeners listener) {
     AtomicBoolean cancelled = new AtomicBoolean();
-    RunContext context = new RunContext(runId, plan.device(), workspace, workspace.runs(), store, backend, codecs,
+    RunContext context = new RunContext(runId, plan.device(), workspace, workspace.runs(), folder, store, backend, codecs,
         listener, cancelled);
     RunExecution execution = new RunExecution(plan, context, Map.copyOf(steps), noCache, completed);
     ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {

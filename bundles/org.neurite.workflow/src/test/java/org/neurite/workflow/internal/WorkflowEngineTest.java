@@ -42,6 +42,10 @@ class WorkflowEngineTest {
   @BeforeEach
   void start() {
     store = H2ProvenanceStore.embedded(workspace, Duration.ofSeconds(1));
+    engine();
+  }
+
+  private void engine() {
     engine = new WorkflowEngine(store, new DjlTensorBackend(), WorkspaceFolders.of(workspace), "test");
     for (var step : List.of(numbers, sum, lines, words, new TestSteps.Counting(), new TestSteps.Fail(), new TestSteps.HalfWrite())) {
       engine.add(TestSteps.registered(step));
@@ -197,6 +201,62 @@ class WorkflowEngineTest {
         .stream().map(a -> a.path()).filter(p -> p.endsWith("summary.md")).toList());
     assertTrue(Files.readString(workspace.resolve("runs/" + first.runId() + "/summary/summary.md"))
         .contains("run " + first.runId() + ", started"));
+  }
+
+  /** Deletes the workspace's database (as a user who lost it would) and opens a new, empty one. */
+  private void replaceTheDatabase() throws Exception {
+    store.close();
+    try (Stream<Path> files = Files.walk(workspace.resolve("db"))) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    store = H2ProvenanceStore.embedded(workspace, Duration.ofSeconds(1));
+    engine();
+  }
+
+  /** Issue 8: with the database lost, the new run 1 writes to a folder of its own; the old run 1's files stay. */
+  @Test
+  void aRunIdSeenAgainAfterTheDatabaseWasReplacedGetsAFolderOfItsOwn() throws Exception {
+    Path file = workflow(CHAIN);
+    RunOutcome old = run(file, RunOptions.defaults());
+    assertEquals(1, old.runId());
+    Path oldNumbers = workspace.resolve("runs/1/nums/numbers.txt");
+    String oldText = Files.readString(oldNumbers);
+
+    replaceTheDatabase();
+    RunOutcome again = run(file, new RunOptions(Map.of("n", "6"), false, null));
+    assertEquals(RunStatus.SUCCEEDED, again.status(), console.toString());
+    assertEquals(1, again.runId(), "the new database counts from 1 again");
+    assertEquals(oldText, Files.readString(oldNumbers), "the earlier run 1's file is as it was");
+    RunDetail detail = store.runDetail(again.runId()).orElseThrow();
+    assertEquals(List.of("1-2/nums/numbers.txt"), detail.artifacts().stream().map(a -> a.path()).toList(),
+        "show of the new run 1 points at its own folder");
+    assertEquals(detail.artifacts().get(0).sha256(),
+        org.neurite.support.files.ContentHash.sha256(workspace.resolve("runs/1-2/nums/numbers.txt")));
+    assertEquals(42.0, detail.metrics().get(0).value(), "2 * (0+1+...+6) from the new file");
+  }
+
+  /** A resumed run writes to the folder it started with, found by its marker, not to runs/<id>. */
+  @Test
+  void aResumedRunWritesToItsOwnFolder() throws Exception {
+    Path file = workflow("{\"name\": \"late\", \"steps\": ["
+        + "{\"id\": \"count\", \"uses\": \"test.words\", \"with\": {\"words\": [\"a\"]}},"
+        + "{\"id\": \"nums\", \"uses\": \"test.numbers\", \"with\": {\"n\": 3}}]}");
+    run(file, RunOptions.defaults());
+    String oldText = Files.readString(workspace.resolve("runs/1/nums/numbers.txt"));
+    replaceTheDatabase();
+    words.failing = true;
+    RunOutcome failed = run(file, new RunOptions(Map.of(), true, null));
+    assertEquals(RunStatus.FAILED, failed.status(), console.toString());
+    assertEquals(1, failed.runId());
+    words.failing = false;
+    RunOutcome resumed = engine.resume(failed.runId(), console);
+    assertEquals(RunStatus.SUCCEEDED, resumed.status(), resumed.message());
+    assertEquals(List.of("1-2/nums/numbers.txt"), store.runDetail(1).orElseThrow().artifacts().stream()
+        .map(a -> a.path()).toList());
+    assertEquals(oldText, Files.readString(workspace.resolve("runs/1/nums/numbers.txt")));
+    assertFalse(Files.exists(workspace.resolve("runs/1-3")), "no third folder: the resume found its own");
   }
 
   @Test
