@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,18 +59,21 @@ final class RunFolders {
    */
   static Path ofResumed(Path runsDir, Run run) {
     String expected = marker(run);
-    for (int suffix = 1; suffix <= MAX_SUFFIX; suffix++) {
-      Path folder = runsDir.resolve(name(run.id(), suffix));
-      if (!Files.isDirectory(folder)) {
-        break;
-      }
-      Path marker = folder.resolve(MARKER);
-      try {
-        if (Files.isRegularFile(marker) && Files.readString(marker, StandardCharsets.UTF_8).equals(expected)) {
-          return folder;
+    if (Files.isDirectory(runsDir)) {
+      String name = Long.toString(run.id());
+      try (DirectoryStream<Path> folders = Files.newDirectoryStream(runsDir, name + "*")) {
+        for (Path folder : folders) {
+          String found = folder.getFileName().toString();
+          if (!found.equals(name) && !found.startsWith(name + "-")) {
+            continue;
+          }
+          Path marker = folder.resolve(MARKER);
+          if (Files.isRegularFile(marker) && Files.readString(marker, StandardCharsets.UTF_8).equals(expected)) {
+            return folder;
+          }
         }
       } catch (IOException e) {
-        throw new UncheckedIOException("could not read " + marker, e);
+        throw new UncheckedIOException("could not look for the folder of run " + run.id() + " under " + runsDir, e);
       }
     }
     Path legacy = runsDir.resolve(name(run.id(), 1));

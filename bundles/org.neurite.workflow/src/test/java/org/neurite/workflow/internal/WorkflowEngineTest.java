@@ -250,13 +250,16 @@ class WorkflowEngineTest {
     RunOutcome failed = run(file, new RunOptions(Map.of(), true, null));
     assertEquals(RunStatus.FAILED, failed.status(), console.toString());
     assertEquals(1, failed.runId());
+    // the user moves the old run's files away: runs/1 is free, and still not the resumed run's folder
+    Files.move(workspace.resolve("runs/1"), workspace.resolve("runs/old-1"));
     words.failing = false;
     RunOutcome resumed = engine.resume(failed.runId(), console);
     assertEquals(RunStatus.SUCCEEDED, resumed.status(), resumed.message());
     assertEquals(List.of("1-2/nums/numbers.txt"), store.runDetail(1).orElseThrow().artifacts().stream()
         .map(a -> a.path()).toList());
-    assertEquals(oldText, Files.readString(workspace.resolve("runs/1/nums/numbers.txt")));
-    assertFalse(Files.exists(workspace.resolve("runs/1-3")), "no third folder: the resume found its own");
+    assertEquals(oldText, Files.readString(workspace.resolve("runs/old-1/nums/numbers.txt")));
+    assertFalse(Files.exists(workspace.resolve("runs/1")), "the resume found its own folder by its marker");
+    assertFalse(Files.exists(workspace.resolve("runs/1-3")));
   }
 
   @Test
