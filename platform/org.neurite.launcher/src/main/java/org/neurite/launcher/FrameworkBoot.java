@@ -4,12 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,24 +26,24 @@ import org.osgi.framework.launch.FrameworkFactory;
  */
 final class FrameworkBoot {
   private static final Logger LOG = System.getLogger(FrameworkBoot.class.getName());
-  private static final int MAX_CACHES = 16;
 
   private final Framework framework;
-  private final FileChannel lockChannel;
+  private final FrameworkCache cache;
 
-  private FrameworkBoot(Framework framework, FileChannel lockChannel) {
+  private FrameworkBoot(Framework framework, FrameworkCache cache) {
     this.framework = framework;
-    this.lockChannel = lockChannel;
+    this.cache = cache;
   }
 
   static FrameworkBoot start(Map<String, String> properties, Path home, Path workspace) throws Exception {
     Map<String, String> config = new HashMap<>(properties);
-    FileChannel lock = lockCache(workspace.resolve("cache"), config);
+    FrameworkCache cache = FrameworkCache.claim(workspace.resolve("cache"));
+    config.put(Constants.FRAMEWORK_STORAGE, cache.folder().toString());
     FrameworkFactory factory = ServiceLoader.load(FrameworkFactory.class).findFirst()
         .orElseThrow(() -> new LaunchException("No OSGi framework on the launcher's class path: the distribution's lib/ is incomplete."));
     Framework framework = factory.newFramework(config);
     framework.init();
-    FrameworkBoot boot = new FrameworkBoot(framework, lock);
+    FrameworkBoot boot = new FrameworkBoot(framework, cache);
     List<Bundle> bundles = boot.installDistribution(home.resolve("bundles"));
     framework.start();
     boot.startAll(bundles);
@@ -68,33 +64,11 @@ final class FrameworkBoot {
       LOG.log(Level.WARNING, "The OSGi framework did not stop cleanly", e);
     } finally {
       try {
-        lockChannel.close();
+        cache.close();
       } catch (IOException ignored) {
         // the lock goes with the process anyway
       }
     }
-  }
-
-  /** Picks the first cache folder no other live process holds; Felix has no lock of its own. */
-  private static FileChannel lockCache(Path cacheRoot, Map<String, String> config) throws IOException {
-    Files.createDirectories(cacheRoot);
-    for (int i = 0; i < MAX_CACHES; i++) {
-      Path lockFile = cacheRoot.resolve("felix-" + i + ".lock");
-      FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock;
-      try {
-        lock = channel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
-      if (lock != null) {
-        config.put(Constants.FRAMEWORK_STORAGE, cacheRoot.resolve("felix-" + i).toString());
-        return channel;
-      }
-      channel.close();
-    }
-    throw new LaunchException(MAX_CACHES + " Neurite processes are already running on the workspace "
-        + cacheRoot.getParent() + "; wait for one to finish or use another --workspace.");
   }
 
   /** Installs new jars, updates changed ones, and removes bundles whose jar left the distribution. */

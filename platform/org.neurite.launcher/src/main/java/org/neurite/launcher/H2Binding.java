@@ -6,17 +6,25 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * H2 reads {@code h2.bindAddress} once, when its classes load, and its automatic mixed mode (the
- * workspace database shared between Neurite processes) would otherwise listen on every interface.
- * Set before the framework starts, so before H2 can load.
+ * H2 reads its system properties once, when its classes load, so they are set before the framework
+ * starts. {@code h2.bindAddress}: its automatic mixed mode (the workspace database shared between
+ * Neurite processes) would otherwise listen on every interface. {@code h2.socketConnectRetry}: H2
+ * tries a refused connection 16 times with growing pauses (1.2 s in all), which every start after a
+ * crash paid while it checked whether the dead process's database server still answered; a live
+ * server on loopback answers the first time, so 4 tries (15 ms) are plenty, for a lab server too.
  */
 final class H2Binding {
   private static final Logger LOG = System.getLogger(H2Binding.class.getName());
   static final String PROPERTY = "h2.bindAddress";
+  static final String CONNECT_RETRY = "h2.socketConnectRetry";
 
   private H2Binding() {}
 
-  static void loopbackUnlessSet() {
+  static void defaultsUnlessSet() {
+    String retry = System.getProperty(CONNECT_RETRY);
+    if (retry == null || retry.isBlank()) {
+      System.setProperty(CONNECT_RETRY, "4");
+    }
     String configured = System.getProperty(PROPERTY);
     if (configured == null || configured.isBlank()) {
       System.setProperty(PROPERTY, "127.0.0.1");

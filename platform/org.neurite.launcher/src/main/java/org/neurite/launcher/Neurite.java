@@ -51,7 +51,7 @@ public final class Neurite implements AutoCloseable {
     Workspace.prepare(absoluteWorkspace, absoluteHome.resolve("workspace-template"));
     Map<String, String> properties = Configuration.load(absoluteHome, absoluteWorkspace, Main.version());
     engineEnvironment(properties);
-    H2Binding.loopbackUnlessSet();
+    H2Binding.defaultsUnlessSet();
     FrameworkBoot boot = FrameworkBoot.start(properties, absoluteHome, absoluteWorkspace);
     try {
       ProvenanceCheck.require(boot.context(), 10_000);

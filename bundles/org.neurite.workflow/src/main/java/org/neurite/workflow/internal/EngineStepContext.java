@@ -138,7 +138,7 @@ final class EngineStepContext implements StepContext, Artifacts {
       throw new IllegalArgumentException("step " + stepId + " named an artifact '" + fileName
           + "'; an artifact name is a plain file name, without folders");
     }
-    Path folder = run.runsDir().resolve(Long.toString(run.runId())).resolve(stepId);
+    Path folder = run.runFolder().resolve(stepId);
     Files.createDirectories(folder);
     Path target = folder.resolve(fileName);
     checkCancelled();

@@ -154,10 +154,17 @@ public final class WorkflowEngine implements WorkflowRunner {
     Plan plan = plan(WorkflowParser.read(file), options);
     String text = plan.definition().text();
     RunStart start = new RunStart(plan.definition().name(), file.toAbsolutePath().toString(), text,
-        ContentHash.sha256(text), runParams(plan), CurrentProcess.identity(), versions(), plan.device(), workspace.root().toString());
+        ContentHash.sha256(text), runParams(plan, options.noCache()), CurrentProcess.identity(), versions(), plan.device(), workspace.root().toString());
     long runId = store.beginRun(start);
+    Path folder;
+    try {
+      folder = RunFolders.claim(workspace.runs(), store.run(runId).orElseThrow());
+    } catch (RuntimeException e) {
+      store.finishRun(runId, RunStatus.FAILED, "could not create the run's folder: " + e.getMessage());
+      throw e;
+    }
     listeners.runStarted(new RunStarted(runId, plan.definition().name(), plan.steps().size(), plan.device(), 1, 0));
-    return execute(plan, runId, options.noCache(), Map.of(), listeners);
+    return execute(plan, runId, folder, options.noCache(), Map.of(), listeners);
   }
 
   @Override
@@ -171,17 +178,27 @@ public final class WorkflowEngine implements WorkflowRunner {
     JsonObject recorded = JsonParser.parseString(earlier.start().paramsJson()).getAsJsonObject();
     Map<String, JsonElement> params = new LinkedHashMap<>();
     recorded.getAsJsonObject("params").entrySet().forEach(e -> params.put(e.getKey(), e.getValue()));
+<<<<<<< HEAD
     RunOptions options = new RunOptions(Map.of(), false, recorded.get("device").getAsString());
     Path source = Path.of(earlier.start().workflowSource() == null ? "resumed.json" : earlier.start().workflowSource());
     Plan plan = plan(WorkflowParser.parse(source, earlier.start().workflowText()), options, params);
+=======
+    // the run's options as it was started: a --no-cache run reuses no other run's steps when resumed either
+    boolean noCache = recorded.has("noCache") && recorded.get("noCache").getAsBoolean();
+    RunOptions options = new RunOptions(Map.of(), noCache, recorded.get("device").getAsString());
+    Path source = Path.of(earlier.workflowSource() == null ? "resumed.json" : earlier.workflowSource());
+    Plan plan = plan(WorkflowParser.parse(source, earlier.workflowText()), options, params);
+>>>>>>> prov5
     Run resumed = store.resumeRun(runId, CurrentProcess.identity());
+    Path folder = RunFolders.ofResumed(workspace.runs(), earlier);
     Map<String, StepRecord> completed = new HashMap<>();
     store.completedSteps(runId).forEach(r -> completed.put(r.start().stepId(), r));
     listeners.runStarted(new RunStarted(runId, plan.definition().name(), plan.steps().size(), plan.device(),
         resumed.attempt(), completed.size()));
-    return execute(plan, runId, false, completed, listeners);
+    return execute(plan, runId, folder, noCache, completed, listeners);
   }
 
+<<<<<<< HEAD
   @Override
   public List<Long> cancelRuns(String reason) {
     List<Long> ids = new ArrayList<>();
@@ -222,6 +239,13 @@ public final class WorkflowEngine implements WorkflowRunner {
     Cancellation cancellation = new Cancellation();
     RunContext context = new RunContext(runId, plan.device(), workspace, workspace.runs(), store, backend, codecs,
         listener, cancellation);
+=======
+  private RunOutcome execute(Plan plan, long runId, Path folder, boolean noCache, Map<String, StepRecord> completed,
+      Listeners listener) {
+    AtomicBoolean cancelled = new AtomicBoolean();
+    RunContext context = new RunContext(runId, plan.device(), workspace, workspace.runs(), folder, store, backend, codecs,
+        listener, cancelled);
+>>>>>>> prov5
     RunExecution execution = new RunExecution(plan, context, Map.copyOf(steps), noCache, completed);
     ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "neurite-heartbeat-" + runId);
@@ -255,12 +279,16 @@ public final class WorkflowEngine implements WorkflowRunner {
   /** A run in progress in this engine: how to cancel it, and when it has recorded its end. */
   private record ActiveRun(RunExecution execution, Cancellation cancellation, CountDownLatch ended) {}
 
-  private String runParams(Plan plan) {
+  /** The effective parameters and the run's options, as recorded (and read back by {@link #resume}). */
+  private String runParams(Plan plan, boolean noCache) {
     JsonObject params = new JsonObject();
     plan.params().forEach(params::add);
     JsonObject json = new JsonObject();
     json.add("params", params);
     json.addProperty("device", plan.device());
+    if (noCache) {
+      json.addProperty("noCache", true);
+    }
     return json.toString();
   }
 

@@ -42,6 +42,10 @@ class WorkflowEngineTest {
   @BeforeEach
   void start() {
     store = H2ProvenanceStore.embedded(workspace, Duration.ofSeconds(1));
+    engine();
+  }
+
+  private void engine() {
     engine = new WorkflowEngine(store, new DjlTensorBackend(), WorkspaceFolders.of(workspace), "test");
     for (var step : List.of(numbers, sum, lines, words, new TestSteps.Counting(), new TestSteps.Fail(), new TestSteps.HalfWrite())) {
       engine.add(TestSteps.registered(step));
@@ -155,6 +159,107 @@ class WorkflowEngineTest {
     assertEquals(StepStatus.SUCCEEDED, resumed.steps().get(0).status(), "nums completed before: reused");
     assertEquals(1, numbers.runs, "resume does not redo completed steps");
     assertEquals(RunStatus.FAILED, resumed.status(), "the failing step fails again");
+  }
+
+  /** Issue 8: a resumed --no-cache run still reuses no other run's step; it keeps the options it was started with. */
+  @Test
+  void resumeOfANoCacheRunReusesNoOtherRunsSteps() throws Exception {
+    Path file = workflow("{\"name\": \"words\", \"steps\": ["
+        + "{\"id\": \"nums\", \"uses\": \"test.numbers\", \"with\": {\"n\": 2}},"
+        + "{\"id\": \"count\", \"uses\": \"test.words\", \"with\": {\"words\": [\"a\", \"b\"]}}]}");
+    assertEquals(RunStatus.SUCCEEDED, run(file, RunOptions.defaults()).status(), console.toString());
+    words.failing = true;
+    RunOutcome forced = run(file, new RunOptions(Map.of(), true, null));
+    assertEquals(RunStatus.FAILED, forced.status(), console.toString());
+    assertEquals(2, numbers.runs);
+    assertEquals(2, words.runs);
+
+    words.failing = false;
+    RunOutcome resumed = engine.resume(forced.runId(), console);
+    assertEquals(RunStatus.SUCCEEDED, resumed.status(), resumed.message());
+    assertEquals(List.of(StepStatus.SUCCEEDED, StepStatus.SUCCEEDED), resumed.steps().stream().map(s -> s.status()).toList(),
+        "nums kept from this run's first attempt, count computed again rather than taken from the first run");
+    assertEquals(3, words.runs, "the resumed step ran");
+    assertEquals(2, numbers.runs, "the step this run completed was kept");
+  }
+
+  /** Issue 8: a second run's report describes that run; it is not the first run's report served from the cache. */
+  @Test
+  void aReportSummaryDescribesTheRunThatShowsIt() throws Exception {
+    engine.add(TestSteps.registered(new ReportSummaryStep(store)));
+    Path file = workflow(CHAIN.replace("]}", ",{\"id\": \"summary\", \"uses\": \"report.summary\"}]}"));
+    RunOutcome first = run(file, RunOptions.defaults());
+    RunOutcome second = run(file, RunOptions.defaults());
+    assertEquals(RunStatus.SUCCEEDED, second.status(), console.toString());
+    assertEquals(List.of(StepStatus.CACHED, StepStatus.CACHED, StepStatus.SUCCEEDED),
+        second.steps().stream().map(s -> s.status()).toList());
+    Path report = workspace.resolve("runs/" + second.runId() + "/summary/summary.md");
+    String text = Files.readString(report);
+    assertTrue(text.contains("run " + second.runId() + ", started"), text);
+    assertTrue(text.contains("| nums | test.numbers | CACHED (record "), text);
+    assertEquals(List.of(second.runId() + "/summary/summary.md"), store.runDetail(second.runId()).orElseThrow().artifacts()
+        .stream().map(a -> a.path()).filter(p -> p.endsWith("summary.md")).toList());
+    assertTrue(Files.readString(workspace.resolve("runs/" + first.runId() + "/summary/summary.md"))
+        .contains("run " + first.runId() + ", started"));
+  }
+
+  /** Deletes the workspace's database (as a user who lost it would) and opens a new, empty one. */
+  private void replaceTheDatabase() throws Exception {
+    store.close();
+    try (Stream<Path> files = Files.walk(workspace.resolve("db"))) {
+      for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+    store = H2ProvenanceStore.embedded(workspace, Duration.ofSeconds(1));
+    engine();
+  }
+
+  /** Issue 8: with the database lost, the new run 1 writes to a folder of its own; the old run 1's files stay. */
+  @Test
+  void aRunIdSeenAgainAfterTheDatabaseWasReplacedGetsAFolderOfItsOwn() throws Exception {
+    Path file = workflow(CHAIN);
+    RunOutcome old = run(file, RunOptions.defaults());
+    assertEquals(1, old.runId());
+    Path oldNumbers = workspace.resolve("runs/1/nums/numbers.txt");
+    String oldText = Files.readString(oldNumbers);
+
+    replaceTheDatabase();
+    RunOutcome again = run(file, new RunOptions(Map.of("n", "6"), false, null));
+    assertEquals(RunStatus.SUCCEEDED, again.status(), console.toString());
+    assertEquals(1, again.runId(), "the new database counts from 1 again");
+    assertEquals(oldText, Files.readString(oldNumbers), "the earlier run 1's file is as it was");
+    RunDetail detail = store.runDetail(again.runId()).orElseThrow();
+    assertEquals(List.of("1-2/nums/numbers.txt"), detail.artifacts().stream().map(a -> a.path()).toList(),
+        "show of the new run 1 points at its own folder");
+    assertEquals(detail.artifacts().get(0).sha256(),
+        org.neurite.support.files.ContentHash.sha256(workspace.resolve("runs/1-2/nums/numbers.txt")));
+    assertEquals(42.0, detail.metrics().get(0).value(), "2 * (0+1+...+6) from the new file");
+  }
+
+  /** A resumed run writes to the folder it started with, found by its marker, not to runs/<id>. */
+  @Test
+  void aResumedRunWritesToItsOwnFolder() throws Exception {
+    Path file = workflow("{\"name\": \"late\", \"steps\": ["
+        + "{\"id\": \"count\", \"uses\": \"test.words\", \"with\": {\"words\": [\"a\"]}},"
+        + "{\"id\": \"nums\", \"uses\": \"test.numbers\", \"with\": {\"n\": 3}}]}");
+    run(file, RunOptions.defaults());
+    String oldText = Files.readString(workspace.resolve("runs/1/nums/numbers.txt"));
+    replaceTheDatabase();
+    words.failing = true;
+    RunOutcome failed = run(file, new RunOptions(Map.of(), true, null));
+    assertEquals(RunStatus.FAILED, failed.status(), console.toString());
+    assertEquals(1, failed.runId());
+    // the user moves the old run's files away: runs/1 is free, and still not the resumed run's folder
+    Files.move(workspace.resolve("runs/1"), workspace.resolve("runs/old-1"));
+    words.failing = false;
+    RunOutcome resumed = engine.resume(failed.runId(), console);
+    assertEquals(RunStatus.SUCCEEDED, resumed.status(), resumed.message());
+    assertEquals(List.of("1-2/nums/numbers.txt"), store.runDetail(1).orElseThrow().artifacts().stream()
+        .map(a -> a.path()).toList());
+    assertEquals(oldText, Files.readString(workspace.resolve("runs/old-1/nums/numbers.txt")));
+    assertFalse(Files.exists(workspace.resolve("runs/1")), "the resume found its own folder by its marker");
+    assertFalse(Files.exists(workspace.resolve("runs/1-3")));
   }
 
   @Test

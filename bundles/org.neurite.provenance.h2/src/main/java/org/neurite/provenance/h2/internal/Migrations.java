@@ -34,7 +34,8 @@ final class Migrations {
   private static final Pattern NAME = Pattern.compile("V(\\d+)__([A-Za-z0-9_]+)\\.sql");
 
   /** The scripts of this version of Neurite, in order; each is a resource next to this class. */
-  static final List<String> SCRIPTS = List.of("V1__initial_schema.sql", "V2__owned_append_only_records.sql");
+  static final List<String> SCRIPTS = List.of("V1__initial_schema.sql", "V2__owned_append_only_records.sql",
+      "V3__gapless_run_ids.sql");
 
   /** One numbered script. */
   record Script(int version, String description, String resource) {}

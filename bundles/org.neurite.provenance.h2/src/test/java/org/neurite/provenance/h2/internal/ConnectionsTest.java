@@ -42,9 +42,9 @@ class ConnectionsTest {
   void withoutAUrlTheWorkspaceGetsItsOwnDatabaseFile() {
     Path workspace = dir.resolve("my workspace");
     try (Database db = Connections.open(new Config("", "", ""), "", workspace.toString())) {
-      assertEquals(2, Migrations.currentVersion(db), "the schema was brought up to date on opening");
+      assertEquals(3, Migrations.currentVersion(db), "the schema was brought up to date on opening");
       assertEquals(java.util.List.of(), Migrations.shipped().apply(db));
-      assertTrue(db.url().endsWith("/my workspace/db/neurite;AUTO_SERVER=TRUE"), db.url());
+      assertTrue(db.url().endsWith("/my workspace/db/neurite;AUTO_SERVER=TRUE;FILE_LOCK=SOCKET"), db.url());
     }
     assertTrue(Files.isRegularFile(workspace.resolve("db/neurite.mv.db")));
   }
@@ -95,7 +95,7 @@ class ConnectionsTest {
           NeuriteException e = assertThrows(NeuriteException.class, () -> Migrations.shipped().apply(alice));
           assertTrue(e.getMessage().contains("admin.user and .admin.password"), e.getMessage());
         }
-        assertEquals(java.util.List.of(1, 2), Migrations.shipped().apply(admin));
+        assertEquals(java.util.List.of(1, 2, 3), Migrations.shipped().apply(admin));
         TestStores.execute(admin, "GRANT neurite_writer TO alice");
       }
       H2ProvenanceStore store = new H2ProvenanceStore(
