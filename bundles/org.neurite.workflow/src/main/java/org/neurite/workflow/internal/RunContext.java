@@ -5,12 +5,6 @@ import org.neurite.api.backend.TensorBackend;
 import org.neurite.api.provenance.ProvenanceStore;
 import org.neurite.api.workspace.Workspace;
 
-<<<<<<< HEAD
-/** What every step of one run shares. */
-record RunContext(long runId, String device, Workspace workspace, Path runsDir, ProvenanceStore store,
-    TensorBackend backend, ValueCodecs codecs, Listeners listener, Cancellation cancellation) {}
-=======
 /** What every step of one run shares; {@code runFolder} holds the run's artifacts (see {@link RunFolders}). */
 record RunContext(long runId, String device, Workspace workspace, Path runsDir, Path runFolder, ProvenanceStore store,
-    TensorBackend backend, ValueCodecs codecs, Listeners listener, AtomicBoolean cancelled) {}
->>>>>>> prov5
+    TensorBackend backend, ValueCodecs codecs, Listeners listener, Cancellation cancellation) {}

@@ -170,7 +170,6 @@ final class RunExecution {
       inputHashes.put(name, output.valueHash());
       inputValues.put(name, producer.values().get(ref.output()));
     });
-<<<<<<< HEAD
     planned.recorded().forEach((name, recorded) -> {
       PortSpec port = planned.spec().input(name).orElseThrow();
       StepOutput output = recorded.output();
@@ -179,9 +178,6 @@ final class RunExecution {
       inputValues.put(name, new Lazy(() -> OutputCodec.restore(output, port, run.runsDir(), run.codecs(),
           new EngineValueFiles(run, null))));
     });
-    List<String> earlierKeys = planned.spec().readsRun()
-        ? planned.after().stream().map(memoKeys::get).toList() : List.of();
-=======
     // a step that reads its run's records (a report) describes that run: its key names the run, so
     // another run never shows it as its own; a resume of the same run still reuses it
     List<String> earlierKeys = new ArrayList<>();
@@ -189,7 +185,6 @@ final class RunExecution {
       earlierKeys.add("run " + run.runId());
       planned.after().stream().map(memoKeys::get).forEach(earlierKeys::add);
     }
->>>>>>> prov5
     Map<String, Object> params = new LinkedHashMap<>();
     planned.params().forEach((name, json) -> params.put(name,
         ParamTypes.toJava(planned.spec().param(name).orElseThrow().type(), json, run.workspace())));

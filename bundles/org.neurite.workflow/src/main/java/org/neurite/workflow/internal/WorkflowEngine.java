@@ -178,17 +178,11 @@ public final class WorkflowEngine implements WorkflowRunner {
     JsonObject recorded = JsonParser.parseString(earlier.start().paramsJson()).getAsJsonObject();
     Map<String, JsonElement> params = new LinkedHashMap<>();
     recorded.getAsJsonObject("params").entrySet().forEach(e -> params.put(e.getKey(), e.getValue()));
-<<<<<<< HEAD
-    RunOptions options = new RunOptions(Map.of(), false, recorded.get("device").getAsString());
-    Path source = Path.of(earlier.start().workflowSource() == null ? "resumed.json" : earlier.start().workflowSource());
-    Plan plan = plan(WorkflowParser.parse(source, earlier.start().workflowText()), options, params);
-=======
     // the run's options as it was started: a --no-cache run reuses no other run's steps when resumed either
     boolean noCache = recorded.has("noCache") && recorded.get("noCache").getAsBoolean();
     RunOptions options = new RunOptions(Map.of(), noCache, recorded.get("device").getAsString());
-    Path source = Path.of(earlier.workflowSource() == null ? "resumed.json" : earlier.workflowSource());
-    Plan plan = plan(WorkflowParser.parse(source, earlier.workflowText()), options, params);
->>>>>>> prov5
+    Path source = Path.of(earlier.start().workflowSource() == null ? "resumed.json" : earlier.start().workflowSource());
+    Plan plan = plan(WorkflowParser.parse(source, earlier.start().workflowText()), options, params);
     Run resumed = store.resumeRun(runId, CurrentProcess.identity());
     Path folder = RunFolders.ofResumed(workspace.runs(), earlier);
     Map<String, StepRecord> completed = new HashMap<>();
@@ -198,7 +192,6 @@ public final class WorkflowEngine implements WorkflowRunner {
     return execute(plan, runId, folder, noCache, completed, listeners);
   }
 
-<<<<<<< HEAD
   @Override
   public List<Long> cancelRuns(String reason) {
     List<Long> ids = new ArrayList<>();
@@ -234,18 +227,11 @@ public final class WorkflowEngine implements WorkflowRunner {
     return ids;
   }
 
-  private RunOutcome execute(Plan plan, long runId, boolean noCache, Map<String, StepRecord> completed,
-      Listeners listener) {
-    Cancellation cancellation = new Cancellation();
-    RunContext context = new RunContext(runId, plan.device(), workspace, workspace.runs(), store, backend, codecs,
-        listener, cancellation);
-=======
   private RunOutcome execute(Plan plan, long runId, Path folder, boolean noCache, Map<String, StepRecord> completed,
       Listeners listener) {
-    AtomicBoolean cancelled = new AtomicBoolean();
+    Cancellation cancellation = new Cancellation();
     RunContext context = new RunContext(runId, plan.device(), workspace, workspace.runs(), folder, store, backend, codecs,
-        listener, cancelled);
->>>>>>> prov5
+        listener, cancellation);
     RunExecution execution = new RunExecution(plan, context, Map.copyOf(steps), noCache, completed);
     ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "neurite-heartbeat-" + runId);
