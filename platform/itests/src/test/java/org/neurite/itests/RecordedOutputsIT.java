@@ -7,11 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,8 +37,8 @@ class RecordedOutputsIT {
     assertEquals(0, first.exitCode(), first::toString);
     assertTrue(first.out().contains("run 1 SUCCEEDED"), first::toString);
 
+    // removed while Neurite is stopped: the next start must forget it (FileInstall alone would not)
     Files.delete(plugin);
-    forgetInstalledBundles();
     Distribution.Result steps = Distribution.run(workspace, "steps");
     assertEquals(0, steps.exitCode(), steps::toString);
     assertTrue(steps.out().contains("select"), steps::toString);
@@ -76,23 +74,6 @@ class RecordedOutputsIT {
     assertEquals(1, wrong.exitCode(), wrong::toString);
     assertTrue(wrong.err().contains("step 'neurons': input 'scores' refers to ${runs.1.scores.score}, but step 'scores'"
         + " of run 1 (plugin-scores) recorded no output 'score'; its outputs: ${runs.1.scores.scores}"), wrong::toString);
-  }
-
-  /**
-   * Removes the framework's bundle caches ({@code cache/felix-N}), so the next start installs only the
-   * distribution's bundles and what plugins/ holds. Needed because a plugin jar removed while Neurite
-   * is stopped stays installed from the cache: FileInstall uninstalls on removal only while running.
-   */
-  private void forgetInstalledBundles() throws Exception {
-    try (Stream<Path> caches = Files.list(workspace.resolve("cache"))) {
-      for (Path cache : caches.filter(p -> p.getFileName().toString().startsWith("felix-")).toList()) {
-        try (Stream<Path> files = Files.walk(cache)) {
-          for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-            Files.delete(file);
-          }
-        }
-      }
-    }
   }
 
   private static List<String> members(Path file) throws Exception {

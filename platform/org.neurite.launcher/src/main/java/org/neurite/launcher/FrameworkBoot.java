@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.net.URI;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,6 +47,7 @@ final class FrameworkBoot {
     framework.init();
     FrameworkBoot boot = new FrameworkBoot(framework, cache);
     List<Bundle> bundles = boot.installDistribution(home.resolve("bundles"));
+    boot.forgetRemovedPlugins(workspace.resolve("plugins"));
     framework.start();
     boot.startAll(bundles);
     boot.awaitPlugins(workspace.resolve("plugins"), 15_000);
@@ -109,6 +112,32 @@ final class FrameworkBoot {
       gone.uninstall();
     }
     return result;
+  }
+
+  /**
+   * A plugin jar removed from plugins/ while Neurite was stopped would come back from the framework's
+   * cache: FileInstall uninstalls a bundle only when its jar disappears while it watches. Before the
+   * framework starts, every cached bundle installed from plugins/ whose jar is gone is uninstalled.
+   */
+  private void forgetRemovedPlugins(Path pluginDir) throws BundleException {
+    Path plugins = pluginDir.toAbsolutePath().normalize();
+    for (Bundle bundle : framework.getBundleContext().getBundles()) {
+      Path jar = fileOf(bundle.getLocation());
+      if (jar != null && jar.startsWith(plugins) && !Files.exists(jar)) {
+        LOG.log(Level.INFO, "Uninstalling plugin {0}: its jar {1} was removed", bundle.getSymbolicName(), jar);
+        bundle.uninstall();
+      }
+    }
+  }
+
+  /** The file a bundle location names ({@code file:/...}, as FileInstall installs), or null for another kind. */
+  private static Path fileOf(String location) {
+    try {
+      URI uri = URI.create(location);
+      return "file".equals(uri.getScheme()) ? Path.of(uri).toAbsolutePath().normalize() : null;
+    } catch (IllegalArgumentException | FileSystemNotFoundException e) {
+      return null;
+    }
   }
 
   private void startAll(List<Bundle> bundles) {
