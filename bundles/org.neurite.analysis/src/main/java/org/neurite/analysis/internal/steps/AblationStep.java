@@ -1,9 +1,6 @@
 package org.neurite.analysis.internal.steps;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -91,9 +88,7 @@ public final class AblationStep implements Step {
     effects.addProperty("positions", positions.name().toLowerCase(Locale.ROOT));
     effects.addProperty("seed", seed);
     effects.addProperty("neurons", neurons.name());
-    Path file = context.artifacts().write("effects.json", "effects", temporary -> Files.writeString(temporary,
-        new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(effects) + "\n",
-        StandardCharsets.UTF_8));
+    Path file = Steps.writeJson(context, "effects.json", "effects", effects);
     return StepResult.of("effects", file);
   }
 

@@ -1,9 +1,6 @@
 package org.neurite.analysis.internal.steps;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -97,8 +94,7 @@ public final class EvalChoiceStep implements Step {
     out.addProperty("method", method + (method.equals("likelihood") && context.param("normalise", Boolean.class)
         ? " (length-normalised)" : ""));
     out.add("groups", groups);
-    Path file = context.artifacts().write("accuracy.json", "accuracy", temporary -> Files.writeString(temporary,
-        new GsonBuilder().setPrettyPrinting().create().toJson(out) + "\n", StandardCharsets.UTF_8));
+    Path file = Steps.writeJson(context, "accuracy.json", "accuracy", out);
     return StepResult.of("accuracy", file);
   }
 

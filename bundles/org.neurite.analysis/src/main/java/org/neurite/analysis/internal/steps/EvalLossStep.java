@@ -1,9 +1,6 @@
 package org.neurite.analysis.internal.steps;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.neurite.analysis.eval.GroupLoss;
 import org.neurite.analysis.eval.LossEvaluator;
@@ -84,9 +81,7 @@ public final class EvalLossStep implements Step {
     out.addProperty("measure", "next-token loss, nats per token" + (context.param("response_only", Boolean.class)
         ? ", response tokens only" : ""));
     out.add("groups", groups);
-    Path file = context.artifacts().write("losses.json", "losses", temporary -> Files.writeString(temporary,
-        new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(out) + "\n",
-        StandardCharsets.UTF_8));
+    Path file = Steps.writeJson(context, "losses.json", "losses", out);
     return StepResult.of("losses", file);
   }
 }

@@ -1,9 +1,7 @@
 package org.neurite.analysis.internal.steps;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -112,8 +110,7 @@ public final class StatsStep implements Step {
       manifest.addProperty("pooling", pooling.name().toLowerCase(Locale.ROOT));
       manifest.addProperty("positions", positions.name().toLowerCase(Locale.ROOT));
       manifest.add("files", files);
-      Path file = context.artifacts().write("stats.json", "unit-stats", temporary -> Files.writeString(temporary,
-          new GsonBuilder().setPrettyPrinting().create().toJson(manifest) + "\n", StandardCharsets.UTF_8));
+      Path file = Steps.writeJson(context, "stats.json", "unit-stats", manifest);
       return StepResult.of("stats", file, "scores", new UnitScores(statistic.name().toLowerCase(Locale.ROOT), scores));
     } finally {
       accumulators.values().forEach(UnitStatsAccumulator::close);

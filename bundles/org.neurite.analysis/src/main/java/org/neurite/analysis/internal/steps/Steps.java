@@ -1,5 +1,10 @@
 package org.neurite.analysis.internal.steps;
 
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Locale;
 import org.neurite.analysis.intervene.Operation;
 import org.neurite.api.NeuriteException;
@@ -31,5 +36,12 @@ final class Steps {
       case "clamp" -> new Operation.Clamp(value);
       default -> throw bad(context, "operation", "'" + name + "' is not one of zero, scale, clamp.");
     };
+  }
+
+  /** Writes a JSON artifact of the step, pretty-printed (NaN and infinities as JavaScript writes them). */
+  static Path writeJson(StepContext context, String fileName, String kind, JsonObject json) throws Exception {
+    return context.artifacts().write(fileName, kind, temporary -> Files.writeString(temporary,
+        new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create().toJson(json) + "\n",
+        StandardCharsets.UTF_8));
   }
 }
