@@ -306,9 +306,6 @@ public final class UnitStatsAccumulator implements AutoCloseable {
     NDArray newSumAbs = sumAbs.get(scope, at).add(sAbs);
     NDArray newMin = min.get(scope, at).minimum(bMin.toType(DataType.FLOAT64, false));
     NDArray newMax = max.get(scope, at).maximum(bMax.toType(DataType.FLOAT64, false));
-    // what the engine makes while it writes into the state (index and value copies) belongs to this
-    // batch's scope, not to the state's manager, where it would stay until the accumulator closes
-    scope.tempAttachAll(mean, m2, active, sumAbs, min, max);
     mean.set(at, newMean);
     m2.set(at, newM2);
     active.set(at, newActive);
