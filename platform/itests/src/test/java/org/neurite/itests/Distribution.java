@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /** The assembled distribution under test, and ways to run it as a separate process. */
 final class Distribution {
@@ -129,5 +131,23 @@ final class Distribution {
     public String toString() {
       return "exit " + exitCode + "\n--- stdout\n" + out + "--- stderr\n" + err;
     }
+  }
+
+  /** The first non-empty file under {@code root} named PREFIX*SUFFIX, waiting up to {@code seconds} for it. */
+  static Path awaitFile(Path root, String prefix, String suffix, int seconds) throws Exception {
+    long deadline = System.currentTimeMillis() + seconds * 1000L;
+    while (System.currentTimeMillis() < deadline) {
+      if (Files.isDirectory(root)) {
+        try (Stream<Path> files = Files.walk(root)) {
+          Optional<Path> found = files.filter(p -> p.getFileName().toString().startsWith(prefix)
+              && p.getFileName().toString().endsWith(suffix)).findFirst();
+          if (found.isPresent() && Files.size(found.get()) > 0) {
+            return found.get();
+          }
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no " + prefix + "*" + suffix + " under " + root + " within " + seconds + " s");
   }
 }

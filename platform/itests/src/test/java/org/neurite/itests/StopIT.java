@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -75,7 +74,7 @@ class StopIT {
       type(keys, "\u0003");
       Thread.sleep(300);
       type(keys, "run " + workflow + "\r");
-      awaitFile(workspace.resolve("runs"), ".slow.txt.", ".part", 60);
+      Distribution.awaitFile(workspace.resolve("runs"), ".slow.txt.", ".part", 60);
       long pressed = System.nanoTime();
       type(keys, "\u0003");
       String cancelled = await(out, text -> text.contains("run 1 CANCELLED"), 30, "the run to be cancelled");
@@ -103,7 +102,7 @@ class StopIT {
   private Process startRun() throws Exception {
     Process process = Distribution.start(workspace, List.of(), workspace.resolve("out.txt"), workspace.resolve("err.txt"),
         "run", workflow.toString());
-    awaitFile(workspace.resolve("runs"), ".slow.txt.", ".part", 60);
+    Distribution.awaitFile(workspace.resolve("runs"), ".slow.txt.", ".part", 60);
     Thread.sleep(300);
     return process;
   }
@@ -171,23 +170,6 @@ class StopIT {
       Thread.sleep(50);
     }
     throw new AssertionError("waited " + seconds + " s for " + what + "; the terminal shows:\n" + text);
-  }
-
-  private static Path awaitFile(Path root, String prefix, String suffix, int seconds) throws Exception {
-    long deadline = System.currentTimeMillis() + seconds * 1000L;
-    while (System.currentTimeMillis() < deadline) {
-      if (Files.isDirectory(root)) {
-        try (Stream<Path> files = Files.walk(root)) {
-          Optional<Path> found = files.filter(p -> p.getFileName().toString().startsWith(prefix)
-              && p.getFileName().toString().endsWith(suffix)).findFirst();
-          if (found.isPresent() && Files.size(found.get()) > 0) {
-            return found.get();
-          }
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no " + prefix + "*" + suffix + " under " + root + " within " + seconds + " s");
   }
 
   /** Whether this JVM ignores SIGINT (bit 2 of SigIgn in /proc/self/status), as a background job of a plain shell does. */

@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,7 +77,7 @@ class WorkflowIT {
         + "{\"id\": \"slow\", \"uses\": \"itest.slow\", \"with\": {\"lines\": 40}}]}");
     Process process = Distribution.start(workspace, List.of(), workspace.resolve("out.txt"), workspace.resolve("err.txt"),
         "run", workflow.toString());
-    Path part = awaitFile(workspace.resolve("runs"), ".slow.txt.", ".part", 60);
+    Path part = Distribution.awaitFile(workspace.resolve("runs"), ".slow.txt.", ".part", 60);
     Thread.sleep(300);
     process.destroyForcibly();
     assertTrue(process.waitFor(30, TimeUnit.SECONDS));
@@ -112,23 +110,6 @@ class WorkflowIT {
         + "{\"id\": \"echo\", \"uses\": \"itest.echo\", \"with\": {\"message\": \"after\"}}]}");
     Distribution.Result next = Distribution.run(workspace, "run", echo.toString());
     assertTrue(next.out().contains("run 2 SUCCEEDED"), "no run ids were lost to the kill: " + next);
-  }
-
-  private static Path awaitFile(Path root, String prefix, String suffix, int seconds) throws Exception {
-    long deadline = System.currentTimeMillis() + seconds * 1000L;
-    while (System.currentTimeMillis() < deadline) {
-      if (Files.isDirectory(root)) {
-        try (Stream<Path> files = Files.walk(root)) {
-          Optional<Path> found = files.filter(p -> p.getFileName().toString().startsWith(prefix)
-              && p.getFileName().toString().endsWith(suffix)).findFirst();
-          if (found.isPresent() && Files.size(found.get()) > 0) {
-            return found.get();
-          }
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no " + prefix + "*" + suffix + " under " + root + " within " + seconds + " s");
   }
 
 

@@ -37,21 +37,8 @@ public final class ParameterSearch {
    * for every x above some threshold; hi if it holds nowhere below hi.
    */
   public static double smallest(double lo, double hi, double eps, DoublePredicate ok) {
-    check(lo, hi, eps);
-    if (ok.test(lo)) {
-      return lo;
-    }
-    double bad = lo;
-    double good = hi;
-    while (good - bad > eps) {
-      double mid = (good + bad) / 2;
-      if (ok.test(mid)) {
-        good = mid;
-      } else {
-        bad = mid;
-      }
-    }
-    return good;
+    // the largest of the mirrored interval [-hi, -lo] under the mirrored condition
+    return -largest(-hi, -lo, eps, x -> ok.test(-x));
   }
 
   private static void check(double lo, double hi, double eps) {
