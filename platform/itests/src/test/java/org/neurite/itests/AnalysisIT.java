@@ -13,6 +13,9 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.neurite.api.analysis.UnitScores;
+import org.neurite.support.safetensors.SafetensorsFile;
+import org.neurite.support.units.UnitScoresFiles;
 import org.neurite.testbed.PlantedModel;
 
 /**
@@ -48,7 +51,11 @@ class AnalysisIT {
         + "{'id': 'export_loss', 'uses': 'eval.loss', 'with': {'model': '${export.model}', 'dataset': '${data.dataset}'}},"
         + "{'id': 'edit', 'uses': 'weights.edit', 'with': {'model': '${model.model}', 'neurons': '${gxa_units.neurons}',"
         + "  'groups': ['g0'], 'factor': 0}},"
-        + "{'id': 'edit_loss', 'uses': 'eval.loss', 'with': {'model': '${edit.model}', 'dataset': '${data.dataset}'}}"
+        + "{'id': 'edit_loss', 'uses': 'eval.loss', 'with': {'model': '${edit.model}', 'dataset': '${data.dataset}'}},"
+        + "{'id': 'means', 'uses': 'stats.units', 'with': {'model': '${model.model}', 'dataset': '${data.dataset}',"
+        + "  'hooks': ['" + hook + "'], 'statistic': 'mean'}},"
+        + "{'id': 'capture', 'uses': 'capture', 'with': {'model': '${model.model}', 'dataset': '${data.dataset}',"
+        + "  'hooks': ['" + hook + "'], 'shard_rows': 50}}"
         + "]}").replace('\'', '"'));
     Distribution.Result run = Distribution.run(workspace, "run", workflow.toString());
     assertEquals(0, run.exitCode(), run::toString);
@@ -95,6 +102,9 @@ class AnalysisIT {
     assertTrue(Files.isRegularFile(workspace.resolve("runs/1/export/model.safetensors")));
     assertTrue(Files.isRegularFile(workspace.resolve("runs/1/edit/config.json")));
 
+    capturedRowsAreTheStatisticsRows(hook);
+    theConsoleShowsTheSelectedUnits(hook);
+
     Path bad = Files.writeString(workspace.resolve("bad.json"), ("{'name': 'bad', 'steps': ["
         + "{'id': 'model', 'uses': 'model.load', 'with': {'model': 'models/planted'}},"
         + "{'id': 'data', 'uses': 'dataset.jsonl', 'with': {'path': 'datasets/planted.jsonl', 'text': 'text', 'group': 'lang'}},"
@@ -104,6 +114,78 @@ class AnalysisIT {
     assertEquals(1, failed.exitCode(), failed::toString);
     assertTrue(failed.toString().contains("Step x: method 'saliency' is not an installed attribution method; installed:"
         + " attribution_patching, grad_x_act, integrated_gradients."), failed::toString);
+  }
+
+  /** Captured activations: every token's row in shards of 50, whose per-group means are the statistics' means. */
+  private void capturedRowsAreTheStatisticsRows(String hook) throws Exception {
+    JsonObject manifest = JsonParser.parseString(Files.readString(workspace.resolve("runs/1/capture/capture.json")))
+        .getAsJsonObject();
+    UnitScores means = UnitScoresFiles.read(workspace.resolve("runs/1/means/scores.safetensors"));
+    java.util.List<String> groupNames = new java.util.ArrayList<>();
+    manifest.getAsJsonArray("groups").forEach(g -> groupNames.add(g.getAsString()));
+    double[][] sums = new double[groupNames.size()][64];
+    long[] counts = new long[groupNames.size()];
+    long rows = 0;
+    int shards = 0;
+    long[] lastExample = {-1, -1};
+    for (JsonElement e : manifest.getAsJsonArray("shards")) {
+      shards++;
+      try (SafetensorsFile shard = SafetensorsFile.open(workspace.resolve("runs/1/capture")
+          .resolve(e.getAsJsonObject().get("file").getAsString()))) {
+        java.nio.FloatBuffer values = shard.map(hook).order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        java.nio.LongBuffer groupOf = shard.map("group").order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+        java.nio.LongBuffer position = shard.map("position").order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+        java.nio.LongBuffer example = shard.map("example").order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer();
+        int n = groupOf.remaining();
+        assertEquals(e.getAsJsonObject().get("rows").getAsInt(), n);
+        for (int r = 0; r < n; r++) {
+          int g = (int) groupOf.get(r);
+          counts[g]++;
+          long expectedPosition = example.get(r) == lastExample[0] ? lastExample[1] + 1 : 0;
+          assertEquals(expectedPosition, position.get(r), "rows are an example's tokens in order, from its first");
+          lastExample[0] = example.get(r);
+          lastExample[1] = position.get(r);
+          for (int u = 0; u < 64; u++) {
+            sums[g][u] += values.get(r * 64 + u);
+          }
+        }
+        rows += n;
+      }
+    }
+    assertEquals(manifest.get("rows").getAsLong(), rows);
+    assertEquals((rows + 49) / 50, shards, "full shards of 50 and one remainder");
+    double worst = 0;
+    for (int g = 0; g < groupNames.size(); g++) {
+      float[] expected = means.of(hook, groupNames.get(g)).orElseThrow();
+      for (int u = 0; u < 64; u++) {
+        worst = Math.max(worst, Math.abs(sums[g][u] / counts[g] - expected[u]) / Math.max(1, Math.abs(expected[u])));
+      }
+    }
+    System.out.printf("capture: %d rows in %d shards; per-group means differ from stats.units by %.2e%n", rows, shards,
+        worst);
+    assertTrue(worst < 1e-5, "captured rows' means against the statistics: " + worst);
+
+  }
+
+  /** The console shows what the run selected and scored, and exports every unit. */
+  private void theConsoleShowsTheSelectedUnits(String hook) throws Exception {
+    Distribution.Result shown = Distribution.run(workspace, "neurons", "1", "--top", "3", "--csv",
+        workspace.resolve("units.csv").toString());
+    assertEquals(0, shown.exitCode(), shown::toString);
+    String text = shown.toString();
+    assertTrue(text.contains("neuron set ") && text.contains("gxa_units.neurons") && text.contains("ig_units.neurons")
+        && text.contains("unit scores grad_x_act/response  gxa.scores"), text);
+    assertTrue(text.contains("  group g0: 3 units\n    per hook point: " + hook + "=3\n"), text);
+    java.util.List<String> rows = Files.readAllLines(workspace.resolve("units.csv"));
+    assertEquals("source,statistic,group,hook,index,score", rows.get(0));
+    assertEquals(3 * 64, rows.stream().filter(r -> r.startsWith("gxa.scores,grad_x_act/response,")).count(),
+        "every unit of every group of the scores");
+    Distribution.Result oneFile = Distribution.run(workspace, "neurons", "1/gxa/scores.safetensors");
+    assertEquals(0, oneFile.exitCode(), oneFile::toString);
+    Distribution.Result none = Distribution.run(workspace, "neurons", "datasets/planted.jsonl");
+    assertEquals(1, none.exitCode(), none::toString);
+    assertTrue(none.toString().contains("is neither a neuron set (.json) nor unit scores (.safetensors)"), none::toString);
+
   }
 
   private static JsonObject groups(Path losses) throws Exception {

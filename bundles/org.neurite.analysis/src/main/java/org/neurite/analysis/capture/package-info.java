@@ -1,4 +1,4 @@
 /** Which positions count (all, last, first, response, prompt) and how a hook point's values are pooled into rows (tokens, mean, max, last). */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.neurite.analysis.capture;

@@ -75,6 +75,9 @@ public final class ConsoleFormat implements Converter {
       return "unloaded " + m.name();
     } else if (value instanceof ModelCommands.TraceWritten t) {
       return trace(t.trace(), t.withTarget());
+    } else if (value instanceof NeuronCommands.NeuronReport report) {
+      return NeuronTables.text(report.summaries(), report.top())
+          + (report.csv() == null ? "" : "wrote " + report.csvRows() + " rows to " + report.csv() + "\n");
     } else if (value instanceof RunCommands.RunList list) {
       return runs(list.runs());
     } else if (value instanceof RunDetail detail) {
