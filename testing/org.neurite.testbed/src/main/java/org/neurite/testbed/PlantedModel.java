@@ -45,6 +45,7 @@ public final class PlantedModel {
   private double strength = 3;
   private double output = 3;
   private double noise = 0.02;
+  private double wordNoise = 0;
   private long seed = 1;
 
   public PlantedModel groups(int groups) {
@@ -82,6 +83,19 @@ public final class PlantedModel {
     this.signal = signal;
     this.strength = strength;
     this.output = output;
+    return this;
+  }
+
+  /**
+   * Plants by activation probability, for methods that count how often a unit fires (LAPE): each
+   * planted neuron's gate also reads {@code -strength} on every other group's dimension, so it is
+   * inactive on their tokens; and every word carries its own random direction in the free
+   * dimensions (uniform in ±{@code wordNoise}), so an unplanted neuron fires on some of each group's
+   * words and not others, instead of on all or none of a group (which the group dimension alone
+   * would give). Off by default.
+   */
+  public PlantedModel exclusive(double wordNoise) {
+    this.wordNoise = wordNoise;
     return this;
   }
 
@@ -154,6 +168,9 @@ public final class PlantedModel {
         int t = tokenId(g, word);
         embed[t * d + g] += (float) signal;
         unembed[t * d + groups + g] += 1f;
+        for (int free = 2 * groups; free < d && wordNoise > 0; free++) {
+          embed[t * d + free] += (float) ((random.nextDouble() * 2 - 1) * wordNoise);
+        }
       }
     }
     w.add("model.embed_tokens.weight", new long[] {v, d}, embed);
@@ -174,6 +191,11 @@ public final class PlantedModel {
         for (int g = 0; g < groups; g++) {
           for (int unit : planted.get("g" + g)) {
             gate[unit * d + g] = (float) strength;
+            for (int other = 0; other < groups && wordNoise > 0; other++) {
+              if (other != g) {
+                gate[unit * d + other] = (float) -strength;
+              }
+            }
             up[unit * d + g] = (float) strength;
             down[(groups + g) * dMlp + unit] = (float) output;
           }

@@ -117,6 +117,11 @@ public final class GroupEntropy {
    * activation probability, in the paper's form or the authors' code's ({@link
    * EntropyNormalisation}), {@code [U]}.
    *
+   * <p>As the authors' code ({@code wrap_neuron}, {@code calc_entropy}): a never-active unit's
+   * distribution is uniform (entropy ln l, not LAPE's 0, so it is never the most specific); in the
+   * code's form the normalised probabilities are clamped below at 1e-12 and renormalised, and the
+   * logarithm is taken of q + 1e-30.
+   *
    * @param lambda the weight of the max term, >= 0 (the authors search [0, 0.2]; ≈0.0196 for Mistral)
    */
   public static double[] languageNeuronScore(double[][] p, double lambda, EntropyNormalisation normalisation) {
@@ -126,9 +131,9 @@ public final class GroupEntropy {
           + " [0, 0.2]).");
     }
     int l = p.length;
-    double entropyScale = normalisation == EntropyNormalisation.AUTHORS_CODE ? Math.log(l) : 1;
+    boolean code = normalisation == EntropyNormalisation.AUTHORS_CODE;
     double maxScale = 1;
-    if (normalisation == EntropyNormalisation.AUTHORS_CODE) {
+    if (code) {
       double harmonic = 0;
       for (int m = 1; m <= l; m++) {
         harmonic += 1.0 / m;
@@ -136,12 +141,35 @@ public final class GroupEntropy {
       maxScale = harmonic / l;
     }
     double[] score = new double[units];
+    double[] q = new double[l];
     for (int u = 0; u < units; u++) {
       double max = 0;
+      double sum = 0;
       for (double[] group : p) {
         max = Math.max(max, group[u]);
+        sum += group[u];
       }
-      score[u] = entropy(p, u) / entropyScale - lambda * max / maxScale;
+      for (int k = 0; k < l; k++) {
+        q[k] = sum > 0 ? p[k][u] / sum : 1.0 / l;
+      }
+      double h = 0;
+      if (code) {
+        double total = 0;
+        for (int k = 0; k < l; k++) {
+          q[k] = Math.max(q[k], 1e-12);
+          total += q[k];
+        }
+        for (int k = 0; k < l; k++) {
+          double r = q[k] / total;
+          h -= r * Math.log(r + 1e-30);
+        }
+        h /= Math.log(l);
+      } else {
+        for (int k = 0; k < l; k++) {
+          h -= q[k] > 0 ? q[k] * Math.log(q[k]) : 0;
+        }
+      }
+      score[u] = h - lambda * max / maxScale;
     }
     return score;
   }

@@ -47,4 +47,35 @@ public final class ParameterSearch {
           + ": the interval must be non-empty and the tolerance positive");
     }
   }
+
+  /**
+   * The bisection of A5's {@code autosweep.py}, step for step: {@code ok} is tried at lo and at hi
+   * (the best so far is hi if it holds there, else lo if it holds there); then, while
+   * {@code hi - lo > eps} and fewer than {@code maxIterations} steps were taken, the midpoint is
+   * tried, and where it holds it becomes the best and the new lo, else the new hi. So even when hi
+   * itself holds, the answer is the last midpoint that held (0.2 - 0.2/256 on [0, 0.2] with eps
+   * 0.001, not 0.2): what the authors' code returns.
+   *
+   * @return the best value, or NaN if {@code ok} held nowhere it was tried
+   */
+  public static double bisectAsAutosweep(double lo, double hi, double eps, int maxIterations, DoublePredicate ok) {
+    check(lo, hi, eps);
+    double best = Double.NaN;
+    if (ok.test(lo)) {
+      best = lo;
+    }
+    if (ok.test(hi)) {
+      best = hi;
+    }
+    for (int step = 0; hi - lo > eps && step < maxIterations; step++) {
+      double mid = (lo + hi) / 2.0;
+      if (ok.test(mid)) {
+        best = mid;
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    return best;
+  }
 }

@@ -8,10 +8,14 @@ import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.model.TensorDtype;
@@ -32,6 +36,8 @@ import org.neurite.support.safetensors.SafetensorsWriter;
 public final class StatsFiles {
   /** The metadata key of the JSON header. */
   public static final String HEADER = "neurite.stats";
+  /** The {@code kind} of the manifest {@code stats.units} writes beside its snapshots. */
+  public static final String MANIFEST_KIND = "unit-stats";
   private static final int FORMAT = 1;
 
   private StatsFiles() {}
@@ -74,6 +80,33 @@ public final class StatsFiles {
       writer.add("row_magnitudes_i64", new long[] {g, 6}, whole);
     }
     writer.write(file);
+  }
+
+  /**
+   * Reads every snapshot a {@code stats.units} manifest ({@code stats.json}) lists, by hook point in
+   * its order: what a method plugin takes as its input instead of looping over a dataset itself.
+   *
+   * @param where who is reading, for the message (e.g. {@code "Step lape"})
+   * @throws NeuriteException if the file is not such a manifest or a snapshot cannot be read
+   */
+  public static Map<String, UnitStats> readManifest(Path manifest, String where) {
+    JsonObject json;
+    try {
+      json = JsonParser.parseString(Files.readString(manifest, StandardCharsets.UTF_8)).getAsJsonObject();
+    } catch (IOException | RuntimeException e) {
+      throw new NeuriteException(where + ": " + manifest + " is not a statistics manifest of stats.units ("
+          + e.getMessage() + "); bind the input to a stats.units step's stats output.", e);
+    }
+    if (!json.has("kind") || !MANIFEST_KIND.equals(json.get("kind").getAsString())) {
+      throw new NeuriteException(where + ": " + manifest + " is not a statistics manifest of stats.units (no \"kind\": \""
+          + MANIFEST_KIND + "\"); bind the input to a stats.units step's stats output.");
+    }
+    Map<String, UnitStats> out = new LinkedHashMap<>();
+    for (JsonElement e : json.getAsJsonArray("files")) {
+      JsonObject entry = e.getAsJsonObject();
+      out.put(entry.get("hook").getAsString(), read(manifest.resolveSibling(entry.get("file").getAsString())));
+    }
+    return out;
   }
 
   /**

@@ -3,6 +3,7 @@ package org.neurite.analysis.contrast;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.neurite.api.NeuriteException;
@@ -47,6 +48,24 @@ class GroupEntropyTest {
     assertEquals(H_123 / Math.log(3) - lambda * 0.3 / harmonicOverL, code[0], 1e-15);
     assertEquals(1 - lambda * 0.5 / harmonicOverL, code[1], 1e-15);
     assertArrayEquals(GroupEntropy.lape(p), GroupEntropy.languageNeuronScore(p, 0, EntropyNormalisation.PAPER));
+  }
+
+  @Test
+  void aNeverActiveUnitIsUniformInA5sScoreNotTheMostSpecific() {
+    double[][] p = {{0, 0.9}, {0, 0.05}, {0, 0.05}};
+    double[] code = GroupEntropy.languageNeuronScore(p, 0.1, EntropyNormalisation.AUTHORS_CODE);
+    assertEquals(1.0, code[0], 1e-12, "uniform: the highest entropy, and no max term");
+    double[] paper = GroupEntropy.languageNeuronScore(p, 0.1, EntropyNormalisation.PAPER);
+    assertEquals(Math.log(3), paper[0], 1e-15);
+    assertTrue(code[1] < code[0] && paper[1] < paper[0], "the concentrated unit ranks first");
+    // the code's clamp at 1e-12: a zero share contributes -1e-12 ln 1e-12 (renormalised) instead of 0
+    double[][] one = {{0.5}, {0}, {0}};
+    double clamped = -(1 / (1 + 2e-12)) * Math.log(1 / (1 + 2e-12) + 1e-30)
+        - 2 * (1e-12 / (1 + 2e-12)) * Math.log(1e-12 / (1 + 2e-12) + 1e-30);
+    assertEquals(clamped / Math.log(3), GroupEntropy.languageNeuronScore(one, 0, EntropyNormalisation.AUTHORS_CODE)[0],
+        1e-15);
+    assertTrue(GroupEntropy.languageNeuronScore(one, 0, EntropyNormalisation.AUTHORS_CODE)[0] > 5e-11,
+        "the clamp makes a one-language unit's entropy positive, not 0");
   }
 
   @Test

@@ -77,4 +77,15 @@ class SelectorsTest {
     assertTrue(k >= 3.25 && k < 3.25 + 1e-5, "smallest " + k);
     assertThrows(IllegalArgumentException.class, () -> ParameterSearch.largest(1, 1, 1e-3, x -> true));
   }
+
+  @Test
+  void theAutosweepBisectionReturnsItsLastGoodMidpointAsTheAuthorsCodeDoes() {
+    // hi holds, yet the authors' loop goes on bisecting and keeps the last midpoint that held
+    assertEquals(0.2 - 0.2 / 256, ParameterSearch.bisectAsAutosweep(0, 0.2, 1e-3, 64, x -> true), 1e-15);
+    double lambda = ParameterSearch.bisectAsAutosweep(0, 0.2, 1e-3, 64, x -> x <= 0.0196);
+    assertTrue(lambda <= 0.0196 && lambda > 0.0196 - 1e-3, "bisected " + lambda);
+    assertEquals(0.0, ParameterSearch.bisectAsAutosweep(0, 0.2, 1e-3, 64, x -> x == 0));
+    assertTrue(Double.isNaN(ParameterSearch.bisectAsAutosweep(0, 0.2, 1e-3, 64, x -> false)), "nowhere: NaN");
+    assertEquals(0.1, ParameterSearch.bisectAsAutosweep(0, 0.2, 1e-3, 1, x -> true), 1e-15, "one step only");
+  }
 }

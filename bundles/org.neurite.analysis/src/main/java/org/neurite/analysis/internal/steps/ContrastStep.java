@@ -1,10 +1,5 @@
 package org.neurite.analysis.internal.steps;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -92,24 +87,8 @@ public final class ContrastStep implements Step {
   }
 
   /** The per-hook statistics a manifest names, in its order. */
-  static Map<String, UnitStats> read(Path manifest, StepContext context) throws Exception {
-    JsonObject json;
-    try {
-      json = JsonParser.parseString(Files.readString(manifest, StandardCharsets.UTF_8)).getAsJsonObject();
-    } catch (RuntimeException e) {
-      throw new NeuriteException("Step " + context.stepId() + ": " + manifest + " is not a statistics manifest of"
-          + " stats.units; bind the input to a stats.units step's stats output.", e);
-    }
-    if (!json.has("kind") || !"unit-stats".equals(json.get("kind").getAsString())) {
-      throw new NeuriteException("Step " + context.stepId() + ": " + manifest + " is not a statistics manifest of"
-          + " stats.units (no \"kind\": \"unit-stats\"); bind the input to a stats.units step's stats output.");
-    }
-    Map<String, UnitStats> out = new LinkedHashMap<>();
-    for (JsonElement e : json.getAsJsonArray("files")) {
-      JsonObject entry = e.getAsJsonObject();
-      out.put(entry.get("hook").getAsString(), StatsFiles.read(manifest.resolveSibling(entry.get("file").getAsString())));
-    }
-    return out;
+  static Map<String, UnitStats> read(Path manifest, StepContext context) {
+    return StatsFiles.readManifest(manifest, "Step " + context.stepId());
   }
 
   private static Statistic statistic(StepContext context) {

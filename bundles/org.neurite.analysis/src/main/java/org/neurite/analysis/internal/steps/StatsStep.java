@@ -106,11 +106,11 @@ public final class StatsStep implements Step {
         context.metric("rows", groups.get(g), accumulators.values().iterator().next().snapshot().count(g));
       }
       JsonObject manifest = new JsonObject();
-      manifest.addProperty("kind", "unit-stats");
+      manifest.addProperty("kind", StatsFiles.MANIFEST_KIND);
       manifest.addProperty("pooling", pooling.name().toLowerCase(Locale.ROOT));
       manifest.addProperty("positions", positions.name().toLowerCase(Locale.ROOT));
       manifest.add("files", files);
-      Path file = Steps.writeJson(context, "stats.json", "unit-stats", manifest);
+      Path file = Steps.writeJson(context, "stats.json", StatsFiles.MANIFEST_KIND, manifest);
       return StepResult.of("stats", file, "scores", new UnitScores(statistic.name().toLowerCase(Locale.ROOT), scores));
     } finally {
       accumulators.values().forEach(UnitStatsAccumulator::close);
