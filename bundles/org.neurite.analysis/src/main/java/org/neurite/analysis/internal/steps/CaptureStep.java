@@ -33,16 +33,11 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Step.class)
 @NeuriteStep(name = "capture")
 public final class CaptureStep implements Step {
-  private static final StepSpec SPEC = DatasetLoop.params(StepSpec.named("capture")
+  private static final StepSpec SPEC = PooledRows.params(DatasetLoop.params(StepSpec.named("capture")
       .summary("activations at hook points over a dataset, pooled, written as safetensors shards")
       .input("model", LanguageModel.class, "the model")
       .input("dataset", Dataset.class, "the examples, with their groups")
-      .param(ParamSpec.optional("hooks", ParamType.STRING_LIST, "[\"blocks.*.mlp.hook_post\"]",
-          "hook points (a * stands for one name segment)"))
-      .param(ParamSpec.optional("positions", ParamType.STRING, "\"all\"", "which tokens: all, last, first, response, prompt"))
-      .param(ParamSpec.optional("pooling", ParamType.STRING, "\"tokens\"",
-          "rows: tokens (one per token), or one per example: mean, max, max_with_padding, last"))
-      .param(ParamSpec.optional("shard_rows", ParamType.INTEGER, "4096", "rows per shard file")))
+      .param(ParamSpec.optional("shard_rows", ParamType.INTEGER, "4096", "rows per shard file"))))
       .output("activations", Path.class, "the manifest (capture.json) of the shards")
       .build();
 
@@ -57,10 +52,11 @@ public final class CaptureStep implements Step {
     LanguageModel model = context.input("model", LanguageModel.class);
     Dataset dataset = context.input("dataset", Dataset.class);
     String where = "Step " + context.stepId();
-    Positions positions = Positions.parse(context.param("positions", String.class), where);
-    Pooling pooling = Pooling.parse(context.param("pooling", String.class), where);
+    PooledRows rows = PooledRows.of(context, model);
+    Positions positions = rows.positions();
+    Pooling pooling = rows.pooling();
     int shardRows = (int) Steps.positive(context, "shard_rows");
-    List<String> hooks = StepInputs.hooks(model, context.param("hooks", List.class), where);
+    List<String> hooks = rows.hooks();
     List<String> groups = StepInputs.groups(context, dataset);
     Map<String, Integer> widths = new LinkedHashMap<>();
     for (String hook : hooks) {
@@ -71,11 +67,7 @@ public final class CaptureStep implements Step {
       throw Steps.bad(context, "shard_rows", shardRows + " rows of " + widths.values().stream().mapToInt(i -> i).sum()
           + " units make a shard of " + bytes / (1 << 20) + " MiB; give fewer rows per shard.");
     }
-    Hooks record = Hooks.none();
-    for (String hook : hooks) {
-      record = record.record(hook);
-    }
-    Hooks recording = record;
+    Hooks recording = rows.recording();
     ShardBuffer buffer = new ShardBuffer(context, widths, shardRows);
     long[] seen = {0};
     DatasetLoop.run(context, model, dataset, "capturing", batch -> {

@@ -39,18 +39,13 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Step.class)
 @NeuriteStep(name = "stats.units")
 public final class StatsStep implements Step {
-  private static final StepSpec SPEC = DatasetLoop.params(StepSpec.named("stats.units")
+  private static final StepSpec SPEC = PooledRows.params(DatasetLoop.params(StepSpec.named("stats.units")
       .summary("per-unit statistics per group at hook points: count, mean, variance, P(x > t), mean |x|, E[x^2], min, max")
       .input("model", LanguageModel.class, "the model")
       .input("dataset", Dataset.class, "the examples, with their groups")
-      .param(ParamSpec.optional("hooks", ParamType.STRING_LIST, "[\"blocks.*.mlp.hook_post\"]",
-          "hook points (a * stands for one name segment)"))
-      .param(ParamSpec.optional("positions", ParamType.STRING, "\"all\"", "which tokens: all, last, first, response, prompt"))
-      .param(ParamSpec.optional("pooling", ParamType.STRING, "\"tokens\"",
-          "rows: tokens (one per token), or one per example: mean, max, max_with_padding, last"))
       .param(ParamSpec.optional("active_above", ParamType.NUMBER, "0", "a unit is active where its value is above this"))
       .param(ParamSpec.optional("statistic", ParamType.STRING, "\"active_probability\"",
-          "the statistic output as unit scores: mean, mean_abs, mean_square or active_probability")))
+          "the statistic output as unit scores: mean, mean_abs, mean_square or active_probability"))))
       .output("stats", Path.class, "the manifest (stats.json) of the per-hook statistics files")
       .output("scores", UnitScores.class, "the chosen statistic per hook point and group")
       .build();
@@ -66,10 +61,11 @@ public final class StatsStep implements Step {
     LanguageModel model = context.input("model", LanguageModel.class);
     Dataset dataset = context.input("dataset", Dataset.class);
     String where = "Step " + context.stepId();
-    Positions positions = Positions.parse(context.param("positions", String.class), where);
-    Pooling pooling = Pooling.parse(context.param("pooling", String.class), where);
+    PooledRows rows = PooledRows.of(context, model);
+    Positions positions = rows.positions();
+    Pooling pooling = rows.pooling();
     Statistic statistic = statistic(context);
-    List<String> hooks = StepInputs.hooks(model, context.param("hooks", List.class), where);
+    List<String> hooks = rows.hooks();
     List<String> groups = StepInputs.groups(context, dataset);
     StatsOptions options = StatsOptions.cheap().withActiveAbove(context.param("active_above", Double.class));
     Map<String, UnitStatsAccumulator> accumulators = new LinkedHashMap<>();
@@ -78,11 +74,7 @@ public final class StatsStep implements Step {
         accumulators.put(hook, UnitStatsAccumulator.open(context.backend(), context.device(), hook, groups,
             HookWidths.of(model.spec(), hook), options));
       }
-      Hooks record = Hooks.none();
-      for (String hook : hooks) {
-        record = record.record(hook);
-      }
-      Hooks recording = record;
+      Hooks recording = rows.recording();
       DatasetLoop.run(context, model, dataset, "statistics", batch -> add(batch, model, recording,
           accumulators, positions, pooling, groups, context));
       Map<String, Map<String, float[]>> scores = new LinkedHashMap<>();

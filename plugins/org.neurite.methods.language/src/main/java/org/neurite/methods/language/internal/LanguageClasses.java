@@ -46,7 +46,7 @@ final class LanguageClasses {
   record Result(double lambda, boolean searched, double tau, List<Classified> units, NeuronSet neurons) {
     /** How many selected units each hook point holds of a kind. */
     Map<String, Integer> perHook(String kind) {
-      Map<String, Integer> counts = new LinkedHashMap<>();
+      Map<String, Integer> counts = new java.util.TreeMap<>(java.util.Comparator.comparing((String h) -> new Unit(h, 0)));
       for (Classified c : units) {
         counts.merge(c.unit().hook(), c.kind().equals(kind) ? 1 : 0, Integer::sum);
       }

@@ -1,14 +1,10 @@
 package org.neurite.methods.language.internal;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import org.neurite.analysis.contrast.EntropyNormalisation;
-import org.neurite.analysis.stats.StatsFiles;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.analysis.NeuronSet;
 import org.neurite.api.context.StepContext;
@@ -58,8 +54,7 @@ public final class LanguageClassesStep implements Step {
   @Override
   public StepResult run(StepContext context) throws Exception {
     String where = "Step " + context.stepId();
-    LanguageProbabilities p = LanguageProbabilities.of(StatsFiles.readManifest(context.input("stats", Path.class),
-        where), where);
+    LanguageProbabilities p = LanguageProbabilities.ofInput(context);
     double lambda = context.param("search_lambda", Boolean.class) ? Double.NaN : context.param("lambda", Double.class);
     LanguageClasses.Options options = new LanguageClasses.Options(context.param("top_rate", Double.class),
         context.param("bar_ratio", Double.class), lambda,
@@ -71,8 +66,7 @@ public final class LanguageClassesStep implements Step {
     for (String kind : new String[] {"specific", "related", "general"}) {
       context.metric("units", kind, result.count(kind));
     }
-    Path report = context.artifacts().write("classes.json", "report", temporary -> Files.writeString(temporary,
-        new GsonBuilder().setPrettyPrinting().create().toJson(report(options, result)), StandardCharsets.UTF_8));
+    Path report = LanguageProbabilities.writeReport(context, "classes.json", report(options, result));
     return StepResult.of("neurons", result.neurons(), "report", report);
   }
 

@@ -1,14 +1,21 @@
 package org.neurite.methods.language.internal;
 
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.neurite.analysis.contrast.GroupEntropy;
+import org.neurite.analysis.stats.StatsFiles;
 import org.neurite.analysis.stats.UnitStats;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.analysis.Unit;
 import org.neurite.api.analysis.UnitScores;
+import org.neurite.api.context.StepContext;
 
 /**
  * Activation probabilities per language, as both language-neuron methods read them: for every
@@ -55,6 +62,18 @@ record LanguageProbabilities(List<String> languages, Map<String, double[][]> byH
       }
     }
     return new LanguageProbabilities(languages, byHook, units);
+  }
+
+  /** The probabilities of the statistics a step's {@code stats} input names (a stats.units manifest). */
+  static LanguageProbabilities ofInput(StepContext context) {
+    String where = "Step " + context.stepId();
+    return of(StatsFiles.readManifest(context.input("stats", Path.class), where), where);
+  }
+
+  /** Writes a step's JSON report as an artifact. */
+  static Path writeReport(StepContext context, String fileName, JsonObject report) throws Exception {
+    return context.artifacts().write(fileName, "report", temporary -> Files.writeString(temporary,
+        new GsonBuilder().setPrettyPrinting().create().toJson(report), StandardCharsets.UTF_8));
   }
 
   /** Every hook point's probabilities, for the pooled bars. */

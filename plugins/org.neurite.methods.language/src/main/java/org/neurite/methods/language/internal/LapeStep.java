@@ -1,14 +1,10 @@
 package org.neurite.methods.language.internal;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.neurite.analysis.stats.StatsFiles;
 import org.neurite.api.analysis.NeuronSet;
 import org.neurite.api.analysis.UnitScores;
 import org.neurite.api.context.StepContext;
@@ -54,8 +50,7 @@ public final class LapeStep implements Step {
   @Override
   public StepResult run(StepContext context) throws Exception {
     String where = "Step " + context.stepId();
-    LanguageProbabilities p = LanguageProbabilities.of(StatsFiles.readManifest(context.input("stats", Path.class),
-        where), where);
+    LanguageProbabilities p = LanguageProbabilities.ofInput(context);
     Lape.Options options = new Lape.Options(context.param("top_rate", Double.class),
         context.param("filter_rate", Double.class), context.param("activation_bar_ratio", Double.class));
     Lape.Result result = Lape.run(p, options, where);
@@ -73,8 +68,7 @@ public final class LapeStep implements Step {
     for (String language : p.languages()) {
       context.metric("units", language, result.neurons().units(language).size());
     }
-    Path report = context.artifacts().write("lape.json", "report", temporary -> Files.writeString(temporary,
-        new GsonBuilder().setPrettyPrinting().create().toJson(report(p, options, result)), StandardCharsets.UTF_8));
+    Path report = LanguageProbabilities.writeReport(context, "lape.json", report(p, options, result));
     return StepResult.of("neurons", result.neurons(), "scores", new UnitScores("lape_negated_entropy", scores),
         "probabilities", p.asScores(), "report", report);
   }
