@@ -1,9 +1,6 @@
 package org.neurite.bench;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import java.nio.LongBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,29 +40,14 @@ public final class MiniLmBench {
       int layers = neurite.config(MODEL, "num_hidden_layers");
       List<long[]> sequences = randomSequences(batch, length, vocab, 7);
       Path ids = neurite.writeIds("bench-ids.txt", sequences);
-      byte[] onnx = readEntry(neurite.shippedJar(MODEL + ".onnx"), MODEL + ".onnx");
-
-      OrtEnvironment env = OrtEnvironment.getEnvironment();
-      OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-      if (o.get("threads") > 0) {
-        options.setIntraOpNumThreads(o.get("threads"));
-      }
-      try (OrtSession session = env.createSession(onnx, options)) {
-        long[] flat = sequences.stream().flatMapToLong(LongStream::of).toArray();
-        long[] mask = new long[flat.length];
-        java.util.Arrays.fill(mask, 1);
-        long[] types = new long[flat.length];
-        long[] shape = {batch, length};
-        Timing ort = new Timing(o.get("runs"));
+      try (OrtMiniLm ort = new OrtMiniLm(neurite, o.get("threads"))) {
+        Timing ortTiming = new Timing(o.get("runs"));
         Timing ours = new Timing(o.get("runs"));
         float[][] reference = new float[1][];
         for (int run = 0; run < o.get("warmup") + o.get("runs"); run++) {
           final boolean first = run == 0;
           Timing.ThrowingRunnable runOrt = () -> {
-            try (OnnxTensor i = OnnxTensor.createTensor(env, LongBuffer.wrap(flat), shape);
-                OnnxTensor m = OnnxTensor.createTensor(env, LongBuffer.wrap(mask), shape);
-                OnnxTensor t = OnnxTensor.createTensor(env, LongBuffer.wrap(types), shape);
-                OrtSession.Result result = session.run(Map.of("input_ids", i, "attention_mask", m, "token_type_ids", t))) {
+            try (OrtSession.Result result = ort.run(sequences)) {
               if (first) {
                 float[][] hidden = ((float[][][]) result.get(0).getValue())[0];
                 reference[0] = new float[length * dModel];
@@ -76,7 +58,7 @@ public final class MiniLmBench {
             }
           };
           if (run >= o.get("warmup")) {
-            ort.time(runOrt);
+            ortTiming.time(runOrt);
             ours.record(Double.parseDouble(neurite.execute("bench:forward " + MODEL + " " + ids).trim()));
           } else {
             runOrt.run();
@@ -87,19 +69,19 @@ public final class MiniLmBench {
         double flops = forwardFlops(dModel, dMlp, layers, batch, length);
         double matmul = Double.parseDouble(neurite.execute("bench:matmul 2048 5").trim());
         System.out.println("machine: " + Machine.describe());
-        System.out.println("engines: " + engineLine(neurite.execute("info")) + ", ONNX Runtime " + env.getVersion()
+        System.out.println("engines: " + engineLine(neurite.execute("info")) + ", ONNX Runtime " + ort.version()
             + ", threads " + (o.get("threads") == 0 ? "default" : o.get("threads")));
         System.out.printf("batch %d x length %d, max |difference| of last_hidden_state (sequence 0): %.2e%n", batch,
             length, maxDiff);
-        System.out.println("ONNX Runtime plain forward:     " + ort);
+        System.out.println("ONNX Runtime plain forward:     " + ortTiming);
         System.out.println("Neurite hooked forward:         " + ours);
-        System.out.printf("ratio Neurite / ONNX Runtime:   %.2f%n", ours.median() / ort.median());
+        System.out.printf("ratio Neurite / ONNX Runtime:   %.2f%n", ours.median() / ortTiming.median());
         System.out.printf("forward arithmetic: %.1f GFLOP; Neurite %.1f GFLOP/s, ONNX Runtime %.1f GFLOP/s;"
             + " 2048^3 matmul on PyTorch %.1f GFLOP/s%n", flops / 1e9, flops / ours.median() / 1e6,
-            flops / ort.median() / 1e6, matmul);
+            flops / ortTiming.median() / 1e6, matmul);
         System.out.printf("| MiniLM-L6 forward, batch %d x %d, recording all mlp.hook_post | %.1f ms | %.1f ms | %.2f |"
-            + " %.0f / %.0f / %.0f GFLOP/s |%n", batch, length, ours.median(), ort.median(),
-            ours.median() / ort.median(), flops / ours.median() / 1e6, flops / ort.median() / 1e6, matmul);
+            + " %.0f / %.0f / %.0f GFLOP/s |%n", batch, length, ours.median(), ortTiming.median(),
+            ours.median() / ortTiming.median(), flops / ours.median() / 1e6, flops / ortTiming.median() / 1e6, matmul);
       }
     }
   }

@@ -1,6 +1,8 @@
 package org.neurite.bench;
 
 import java.io.IOException;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +30,7 @@ public final class StatsMemoryBench {
 
   private StatsMemoryBench() {}
 
-  record Sample(long millis, long rssKb) {}
+  record Sample(long millis, long rssKb, long directKb) {}
 
   public static void main(String[] args) throws Exception {
     Map<String, Integer> o = Options.parse(args, Map.of("examples", 15_625, "length", 64, "batch", 32));
@@ -45,7 +47,7 @@ public final class StatsMemoryBench {
       long start = System.nanoTime();
       Thread sampler = new Thread(() -> {
         while (!Thread.currentThread().isInterrupted()) {
-          samples.add(new Sample((System.nanoTime() - start) / 1_000_000, rssKb()));
+          samples.add(new Sample((System.nanoTime() - start) / 1_000_000, rssKb(), directKb()));
           try {
             Thread.sleep(250);
           } catch (InterruptedException e) {
@@ -68,27 +70,40 @@ public final class StatsMemoryBench {
       while (m.find()) {
         tokens += Long.parseLong(m.group(2));
       }
-      long quarter = at(samples, millis / 4);
-      long half = at(samples, millis / 2);
-      long end = samples.get(samples.size() - 1).rssKb();
+      Sample quarter = at(samples, millis / 4);
+      Sample half = at(samples, millis / 2);
+      Sample end = samples.get(samples.size() - 1);
       long peak = samples.stream().mapToLong(Sample::rssKb).max().orElse(0);
-      System.out.println("| machine | tokens | seconds | tokens/s | RSS at 1/4 | at 1/2 | at end | peak | end - 1/4 |");
-      System.out.println("|---|---|---|---|---|---|---|---|---|");
-      System.out.printf("| %s | %,d | %.1f | %,.0f | %d MiB | %d MiB | %d MiB | %d MiB | %+d MiB |%n", Machine.describe(),
-          tokens, millis / 1000.0, tokens / (millis / 1000.0), quarter / 1024, half / 1024, end / 1024, peak / 1024,
-          (end - quarter) / 1024);
+      long peakDirect = samples.stream().mapToLong(Sample::directKb).max().orElse(0);
+      // what a full collection gives back: Java objects that still hold native memory until collected
+      System.gc();
+      Thread.sleep(2000);
+      long afterGc = rssKb();
+      System.out.println("| machine | tokens | seconds | tokens/s | RSS at 1/4 | at 1/2 | at end | peak | end - 1/4"
+          + " | direct buffers at 1/4 / end / peak | RSS after a full GC |");
+      System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+      System.out.printf("| %s | %,d | %.1f | %,.0f | %d MiB | %d MiB | %d MiB | %d MiB | %+d MiB | %d / %d / %d MiB | %d MiB |%n",
+          Machine.describe(), tokens, millis / 1000.0, tokens / (millis / 1000.0), quarter.rssKb() / 1024,
+          half.rssKb() / 1024, end.rssKb() / 1024, peak / 1024, (end.rssKb() - quarter.rssKb()) / 1024,
+          quarter.directKb() / 1024, end.directKb() / 1024, peakDirect / 1024, afterGc / 1024);
     }
   }
 
-  /** The RSS sampled closest to {@code millis} after the start. */
-  private static long at(List<Sample> samples, long millis) {
+  /** The sample closest to {@code millis} after the start. */
+  private static Sample at(List<Sample> samples, long millis) {
     Sample best = samples.get(0);
     for (Sample s : samples) {
       if (Math.abs(s.millis() - millis) < Math.abs(best.millis() - millis)) {
         best = s;
       }
     }
-    return best.rssKb();
+    return best;
+  }
+
+  /** What the JVM's direct byte buffers hold (DJL copies Java arrays into them to make tensors). */
+  private static long directKb() {
+    return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+        .filter(pool -> pool.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum() / 1024;
   }
 
   private static long rssKb() {
