@@ -55,7 +55,8 @@ public final class LlamaFamily implements ModelFamily {
     int d = sizes.width("hidden_size");
     int heads = sizes.width("num_attention_heads");
     int kvHeads = sizes.width("num_key_value_heads", heads);
-    int dHead = sizes.width("head_dim", Math.max(1, d / heads));
+    // Qwen3Config defaults head_dim to 128; the others to hidden_size / num_attention_heads
+    int dHead = sizes.width("head_dim", type.equals("qwen3") ? 128 : Math.max(1, d / heads));
     int inner = sizes.width("intermediate_size");
     int vocab = sizes.width("vocab_size");
     int positions = sizes.positive("max_position_embeddings", 2048);
