@@ -91,6 +91,53 @@ class FamilyReferenceTest {
     assertTrue(scale > 0.3 && scale < 30, family + " logits are O(1): " + scale);
   }
 
+  /** Sizes and hook shapes: gated MLPs have preLinear, the others do not. */
+  @ParameterizedTest
+  @ValueSource(strings = {"qwen3:3:2:32:48:true", "gemma:4:2:32:48:true", "gemma2:5:3:32:48:true",
+      "gemma3:6:3:32:48:true", "phi3:7:2:32:48:true", "gpt_neox:8:2:32:64:false", "opt:9:2:32:64:false"})
+  void sizesAndHookShapes(String spec) {
+    String[] f = spec.split(":");
+    ReferenceModel m = model(f[0]);
+    assertEquals(Integer.parseInt(f[2]), m.layers());
+    assertEquals(Integer.parseInt(f[3]), m.hiddenSize());
+    assertEquals(Integer.parseInt(f[4]), m.mlpWidth());
+    assertEquals(VOCAB, m.vocabSize());
+    assertEquals(Boolean.parseBoolean(f[5]), m.gated());
+    Result r = m.run(ids(Integer.parseInt(f[1])));
+    Result.Layer last = r.layer(m.layers() - 1);
+    assertEquals(m.mlpWidth(), last.pre()[6].length);
+    assertEquals(m.mlpWidth(), last.post()[6].length);
+    assertEquals(m.gated(), last.preLinear() != null);
+    assertEquals(m.hiddenSize(), last.residPost()[6].length);
+    assertEquals(m.hiddenSize(), r.lastHiddenState()[6].length);
+    assertEquals(m.layers(), r.layers().size());
+  }
+
+  /** Sharded BF16 folders read back to exactly the values of one file, for every new family's names. */
+  @ParameterizedTest
+  @ValueSource(strings = {"qwen3", "gemma3", "phi3", "gpt_neox", "opt"})
+  void shardedEqualsUnshardedExactly(String family) {
+    Path one = switch (family) {
+      case "qwen3" -> TinyCheckpoints.qwen3(tmp.resolve("1")).seed(40).dtype("BF16").write();
+      case "gemma3" -> TinyCheckpoints.gemma3(tmp.resolve("1")).seed(40).dtype("BF16").write();
+      case "phi3" -> TinyCheckpoints.phi3(tmp.resolve("1")).seed(40).dtype("BF16").write();
+      case "gpt_neox" -> TinyCheckpoints.gptNeox(tmp.resolve("1")).seed(40).dtype("BF16").write();
+      default -> TinyCheckpoints.opt(tmp.resolve("1")).seed(40).dtype("BF16").write();
+    };
+    Path two = switch (family) {
+      case "qwen3" -> TinyCheckpoints.qwen3(tmp.resolve("2")).seed(40).dtype("BF16").sharded(true).write();
+      case "gemma3" -> TinyCheckpoints.gemma3(tmp.resolve("2")).seed(40).dtype("BF16").sharded(true).write();
+      case "phi3" -> TinyCheckpoints.phi3(tmp.resolve("2")).seed(40).dtype("BF16").sharded(true).write();
+      case "gpt_neox" -> TinyCheckpoints.gptNeox(tmp.resolve("2")).seed(40).dtype("BF16").sharded(true).write();
+      default -> TinyCheckpoints.opt(tmp.resolve("2")).seed(40).dtype("BF16").sharded(true).write();
+    };
+    long[] ids = ids(41);
+    Result a = ReferenceModel.load(one).run(ids);
+    Result b = ReferenceModel.load(two).run(ids);
+    assertEquals(0.0, RefAssert.maxDiff(a.logits(), b.logits()));
+    assertEquals(0.0, RefAssert.maxDiff(a.lastHiddenState(), b.lastHiddenState()));
+  }
+
   /** Every listed weight changes the logits when scaled by 1.5: none is read from the wrong place or ignored. */
   @ParameterizedTest
   @ValueSource(strings = {
