@@ -18,9 +18,11 @@ import org.neurite.models.family.ModelOrigin;
 import org.neurite.models.family.Rope;
 
 /**
- * A pre-norm causal decoder, written op by op with a hook point at every intermediate value:
+ * A causal decoder, written op by op with a hook point at every intermediate value:
  * GPT-2 (learned positions, LayerNorm, fused qkv) and the Llama family (rotary positions,
- * RMSNorm, grouped-query attention, SwiGLU) are both this model with different parts.
+ * RMSNorm, grouped-query attention, SwiGLU) are both this model with different parts; what the
+ * later families add (q/k norms, sandwich norms, softcaps, parallel or post-norm blocks, a rope per
+ * layer, embedding scale and projections) are the parts' {@code extras}.
  */
 public final class DecoderModel extends HookedModel {
   private final DecoderParts parts;
