@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import org.neurite.api.NeuriteException;
+import org.neurite.models.internal.core.Scalars;
 
 /** The MLP activations of Hugging Face configs ({@code hidden_act}, {@code activation_function}). */
 public enum Activation {
@@ -20,9 +21,9 @@ public enum Activation {
     @Override
     public NDArray apply(NDArray x) {
       // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
-      try (NDArray cube = x.pow(3); NDArray scaledCube = cube.mul(0.044715); NDArray inner = x.add(scaledCube);
-          NDArray arg = inner.mul(Math.sqrt(2.0 / Math.PI)); NDArray t = arg.tanh(); NDArray onePlus = t.add(1.0);
-          NDArray half = x.mul(0.5)) {
+      try (NDArray cube = Scalars.power(x, 3); NDArray scaledCube = Scalars.times(cube, 0.044715);
+          NDArray inner = x.add(scaledCube); NDArray arg = Scalars.times(inner, Math.sqrt(2.0 / Math.PI));
+          NDArray t = arg.tanh(); NDArray onePlus = t.add(1.0); NDArray half = Scalars.times(x, 0.5)) {
         return half.mul(onePlus);
       }
     }
@@ -31,9 +32,9 @@ public enum Activation {
   GELU_FAST("gelu_fast") {
     @Override
     public NDArray apply(NDArray x) {
-      try (NDArray square = x.square(); NDArray scaled = square.mul(0.044715); NDArray onePlusSq = scaled.add(1.0);
-          NDArray xs = x.mul(0.7978845608); NDArray arg = xs.mul(onePlusSq); NDArray t = arg.tanh();
-          NDArray onePlus = t.add(1.0); NDArray half = x.mul(0.5)) {
+      try (NDArray square = x.square(); NDArray scaled = Scalars.times(square, 0.044715);
+          NDArray onePlusSq = scaled.add(1.0); NDArray xs = Scalars.times(x, 0.7978845608); NDArray arg = xs.mul(onePlusSq);
+          NDArray t = arg.tanh(); NDArray onePlus = t.add(1.0); NDArray half = Scalars.times(x, 0.5)) {
         return half.mul(onePlus);
       }
     }
@@ -42,7 +43,7 @@ public enum Activation {
   QUICK_GELU("quick_gelu") {
     @Override
     public NDArray apply(NDArray x) {
-      try (NDArray scaled = x.mul(1.702); NDArray gate = ai.djl.nn.Activation.sigmoid(scaled)) {
+      try (NDArray scaled = Scalars.times(x, 1.702); NDArray gate = ai.djl.nn.Activation.sigmoid(scaled)) {
         return x.mul(gate);
       }
     }

@@ -2,6 +2,7 @@ package org.neurite.models.family;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import org.neurite.models.internal.core.Scalars;
 
 /** A normalization over the last axis: LayerNorm (with bias) or RMSNorm. */
 public interface Norm {
@@ -17,7 +18,7 @@ public interface Norm {
   static Norm rmsNorm(NDArray weight, double eps) {
     return x -> {
       try (NDArray meanSquare = x.square().mean(new int[] {-1}, true); NDArray shifted = meanSquare.add(eps);
-          NDArray inverse = shifted.pow(-0.5); NDArray normalized = x.mul(inverse)) {
+          NDArray inverse = Scalars.power(shifted, -0.5); NDArray normalized = x.mul(inverse)) {
         return normalized.mul(weight);
       }
     };

@@ -6,7 +6,8 @@ import org.neurite.api.model.ModelConfig;
 
 /**
  * The inverse frequencies of rotary embeddings for each rope type Hugging Face defines
- * ({@code modeling_rope_utils.py}): default, linear, dynamic (NTK), yarn and llama3. Computed in
+ * ({@code modeling_rope_utils.py}): default, linear, dynamic (NTK), yarn, llama3 and longrope (Phi-3's
+ * LongRoPE, also spelled {@code su}). Computed in
  * double precision; a float32 model rounds them to float32 as Hugging Face's buffers are.
  *
  * <p>The settings are read in both spellings ({@link RopeSettings}). Every key of the settings
@@ -23,6 +24,9 @@ final class RopeFrequencies {
   private final double attentionScaling;
   private final double dynamicFactor;
   private final int dynamicMaxPositions;
+  /** longrope: the frequencies of sequences longer than the pre-training length, or null. */
+  private double[] longInverse;
+  private double longFrom;
 
   private RopeFrequencies(String type, double base, int dim, double[] inverse, double attentionScaling,
       double dynamicFactor, int dynamicMaxPositions) {
@@ -71,14 +75,22 @@ final class RopeFrequencies {
         known(settings, Set.of("factor", "original_max_position_embeddings", "attention_factor", "beta_fast",
             "beta_slow", "mscale", "mscale_all_dim", "truncate"));
         return yarn(settings, base, dim);
+      case "longrope":
+      case "su":
+        known(settings, Set.of("short_factor", "long_factor", "factor", "attention_factor",
+            "original_max_position_embeddings"));
+        return longrope(settings, base, dim);
       default:
-        throw settings.unsupported("rope_type", "rope type '" + type + "' is not among those Neurite computes: "
-            + "default, linear, dynamic, yarn and llama3");
+        throw settings.unsupported(settings.settings().has("rope_type") ? "rope_type" : "type", "rope type '" + type
+            + "' is not among those Neurite computes: default, linear, dynamic, yarn, llama3 and longrope");
     }
   }
 
   /** The inverse frequencies for sequences whose largest position id is {@code seqLen - 1}. */
   double[] inverseFrequencies(long seqLen) {
+    if (longInverse != null && seqLen > longFrom) {
+      return longInverse;
+    }
     if (type.equals("dynamic") && seqLen > dynamicMaxPositions) {
       double scaledBase = base * Math.pow(dynamicFactor * seqLen / dynamicMaxPositions - (dynamicFactor - 1),
           dim / (dim - 2.0));
@@ -163,6 +175,55 @@ final class RopeFrequencies {
       inv[i] = 1.0 / (factor * posFreq) * (1 - extrapolationFactor) + 1.0 / posFreq * extrapolationFactor;
     }
     return new RopeFrequencies("yarn", base, dim, inv, attention, 0, 0);
+  }
+
+  /**
+   * LongRoPE: {@code 1 / (ext * base^(2i / dim))} with the short factors as ext, or the long ones for
+   * a batch whose largest position reaches the pre-training length (as transformers switches them);
+   * the attention factor, unless given, is {@code sqrt(1 + log(s) / log(original))} for a scale s
+   * above 1: max_position_embeddings over a top-level original_max_position_embeddings (Phi-3's
+   * form), else the settings' factor.
+   */
+  private static RopeFrequencies longrope(RopeSettings settings, double base, int dim) {
+    ModelConfig s = settings.settings();
+    double[] shortFactor = factors(settings, "short_factor", dim);
+    double[] longFactor = factors(settings, "long_factor", dim);
+    double original;
+    double factor;
+    if (settings.config().has("original_max_position_embeddings")) {
+      original = settings.originalMaxPositions();
+      factor = settings.maxPositions() / original;
+    } else {
+      original = settings.maxPositions();
+      factor = required(settings, "factor");
+    }
+    double attention = s.has("attention_factor")
+        ? ConfigSizes.above(s, "attention_factor", s.number("attention_factor", 1.0), 0)
+        : factor <= 1 ? 1.0 : Math.sqrt(1 + Math.log(factor) / Math.log(original));
+    double[] plain = plain(base, dim);
+    double[] shortInverse = new double[plain.length];
+    double[] longInverse = new double[plain.length];
+    for (int i = 0; i < plain.length; i++) {
+      shortInverse[i] = plain[i] / shortFactor[i];
+      longInverse[i] = plain[i] / longFactor[i];
+    }
+    RopeFrequencies f = new RopeFrequencies("longrope", base, dim, shortInverse, attention, 0, 0);
+    f.longInverse = longInverse;
+    f.longFrom = original;
+    return f;
+  }
+
+  /** A list of one factor above 0 per rotated pair. */
+  private static double[] factors(RopeSettings settings, String key, int dim) {
+    double[] values = settings.settings().numbers(key).orElseThrow(() -> settings.missing(key, settings.type()));
+    if (values.length != dim / 2) {
+      throw settings.unsupported(key, "it has " + values.length + " factors; the rotary width " + dim + " needs "
+          + dim / 2 + ", one per rotated pair");
+    }
+    for (double v : values) {
+      ConfigSizes.above(settings.settings(), key, v, 0);
+    }
+    return values;
   }
 
   private static boolean nonZero(ModelConfig s, String key) {

@@ -16,8 +16,8 @@ import org.neurite.support.config.JsonModelConfig;
  * the settings' one, else {@code max_position_embeddings}.
  *
  * <p>Settings per layer type ({@code rope_parameters: {"full_attention": {...},
- * "sliding_attention": {...}}}, Gemma 3) are read with {@link #forLayerType}; a family that has one
- * kind of layer refuses them by name.
+ * "sliding_attention": {...}}}, Gemma 3) are read with {@link #forLayerType} (a family whose layers
+ * differ asks {@link #perLayerType} first); a family that has one kind of layer refuses them by name.
  *
  * @param settings the settings object, empty if the config has none
  * @param name where they came from: {@code rope_scaling}, {@code rope_parameters}, or that and a layer type
@@ -36,6 +36,13 @@ public record RopeSettings(ModelConfig config, ModelConfig settings, String name
       }
     }
     return s;
+  }
+
+  /** Whether the config's rope settings are nested per layer type (Gemma 3's form in current transformers). */
+  public static boolean perLayerType(ModelConfig config) {
+    RopeSettings s = chosen(config);
+    JsonObject json = JsonParser.parseString(s.settings.toJson()).getAsJsonObject();
+    return s.settings.keys().stream().anyMatch(key -> json.get(key).isJsonObject());
   }
 
   /** The settings of one layer type, e.g. {@code sliding_attention}, from settings nested per layer type. */

@@ -122,11 +122,11 @@ class LoadingErrorsTest {
   void unsupportedSettingsNameTheKey() {
     String type = error(edit("unknown-type").config("model_type", JsonParser.parseString("\"mamba\"")).write());
     assertTrue(type.contains("has model_type 'mamba', which no installed model family reads"), type);
-    assertTrue(type.contains("llama reads [llama, mistral, qwen2]"), type);
-    String rope = error(edit("longrope").config("rope_scaling",
-        JsonParser.parseString("{\"rope_type\":\"longrope\",\"short_factor\":[1],\"long_factor\":[1]}")).write());
-    assertTrue(rope.contains("config.json (rope_scaling): 'rope_type' = \"longrope\""), rope);
-    assertTrue(rope.contains("Neurite computes: default, linear, dynamic, yarn and llama3"), rope);
+    assertTrue(type.contains("llama reads [llama, mistral, qwen2, qwen3]"), type);
+    String rope = error(edit("mrope").config("rope_scaling",
+        JsonParser.parseString("{\"type\":\"mrope\",\"mrope_section\":[2,1,1]}")).write());
+    assertTrue(rope.contains("config.json (rope_scaling): 'type' = \"mrope\""), rope);
+    assertTrue(rope.contains("Neurite computes: default, linear, dynamic, yarn, llama3 and longrope"), rope);
     String act = error(edit("act").config("hidden_act", JsonParser.parseString("\"swiglu9\"")).write());
     assertTrue(act.contains("activation 'swiglu9' is not supported"), act);
   }
@@ -155,6 +155,49 @@ class LoadingErrorsTest {
     String yarn = error(edit("rope-yarn-no-factor").config("rope_scaling", JsonParser.parseString(
         "{\"rope_type\":\"yarn\"}")).write());
     assertTrue(yarn.contains("rope_scaling has no 'factor', which rope type 'yarn' needs"), yarn);
+  }
+
+  /** Each option of the newer families that Neurite does not implement is one message naming it, at load. */
+  @Test
+  void optionsOfTheNewerFamiliesThatNeuriteDoesNotImplementAreNamed() {
+    String layerTypes = error(TinyCheckpoints.qwen3(dir.resolve("qwen3-chunked")).seed(5).useSlidingWindow(true, 0)
+        .configEdits("{\"layer_types\":[\"chunked_attention\",\"full_attention\"]}").write());
+    assertTrue(layerTypes.contains("'layer_types' = [\"chunked_attention\",\"full_attention\"] is not supported:"
+        + " layer 0 has type 'chunked_attention'; Neurite computes sliding_attention and full_attention layers only"),
+        layerTypes);
+    String layerCount = error(TinyCheckpoints.gemma2(dir.resolve("gemma2-types")).seed(6)
+        .configEdits("{\"layer_types\":[\"full_attention\"]}").write());
+    assertTrue(layerCount.contains("'layer_types' = [\"full_attention\"] is not supported: it must list one type per"
+        + " layer (3 layers)"), layerCount);
+    String bidirectional = error(TinyCheckpoints.gemma3(dir.resolve("gemma3-bidirectional")).seed(7)
+        .configEdits("{\"use_bidirectional_attention\":true}").write());
+    assertTrue(bidirectional.contains("'use_bidirectional_attention' = true is not supported: Neurite's Gemma is the"
+        + " causal decoder"), bidirectional);
+    String localBase = error(TinyCheckpoints.gemma3(dir.resolve("gemma3-two-local-bases")).seed(8)
+        .configEdits("{\"rope_theta\":null,\"rope_scaling\":null,\"rope_local_base_freq\":500.0,\"rope_parameters\":"
+            + "{\"full_attention\":{\"rope_type\":\"default\",\"rope_theta\":1000000.0},\"sliding_attention\":"
+            + "{\"rope_type\":\"default\",\"rope_theta\":10000.0}}}").write());
+    assertTrue(localBase.contains("'rope_local_base_freq' = 500.0 is not supported: it differs from the rope_theta of"
+        + " rope_parameters.sliding_attention (10000.0)"), localBase);
+    String noTheta = error(TinyCheckpoints.gemma3(dir.resolve("gemma3-no-theta")).seed(9)
+        .configEdits("{\"rope_theta\":null}").write());
+    assertTrue(noTheta.contains("has no rope_theta; Gemma 3's global layers default to 1000000"), noTheta);
+    String longrope = error(TinyCheckpoints.phi3(dir.resolve("phi3-longrope-short")).seed(10).ropeScaling(
+        "{\"type\":\"longrope\",\"short_factor\":[1.0],\"long_factor\":[1.0,1.0,1.0,1.0]}").write());
+    assertTrue(longrope.contains("(rope_scaling): 'short_factor' = [1.0] is not supported: it has 1 factors; the rotary"
+        + " width 8 needs 4, one per rotated pair"), longrope);
+    String longropeKey = error(TinyCheckpoints.phi3(dir.resolve("phi3-longrope-key")).seed(11).ropeScaling(
+        "{\"type\":\"su\",\"short_factor\":[1,1,1,1],\"long_factor\":[1,1,1,1],\"low_freq_factor\":1}").write());
+    assertTrue(longropeKey.contains("'low_freq_factor' = 1 is not supported: rope type 'su' has no setting"
+        + " 'low_freq_factor'"), longropeKey);
+    String rotary = error(TinyCheckpoints.gptNeox(dir.resolve("neox-two-fractions")).seed(12)
+        .configEdits("{\"partial_rotary_factor\":1.0}").write());
+    assertTrue(rotary.contains("'rotary_pct' = 0.5 is not supported: it differs from partial_rotary_factor (1.0)"),
+        rotary);
+    String affine = error(TinyCheckpoints.opt(dir.resolve("opt-no-affine")).seed(13)
+        .configEdits("{\"layer_norm_elementwise_affine\":false}").write());
+    assertTrue(affine.contains("'layer_norm_elementwise_affine' = false is not supported: LayerNorms without weights"
+        + " and biases are not implemented for OPT"), affine);
   }
 
   /** Real numbers out of range would give NaN or infinite activations without a word: named at load. */

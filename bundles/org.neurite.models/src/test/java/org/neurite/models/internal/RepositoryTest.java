@@ -61,7 +61,7 @@ class RepositoryTest {
       assertTrue(repository.unload("tiny-gpt2"));
       assertFalse(repository.unload("tiny-gpt2"));
       assertEquals("available", repository.models().get(1).status());
-      assertEquals(List.of("gpt2", "llama", "bert"), repository.families());
+      assertEquals(List.of("gpt2", "llama", "bert", "gemma", "phi3", "gpt_neox", "opt"), repository.families());
     } finally {
       repository.close();
     }

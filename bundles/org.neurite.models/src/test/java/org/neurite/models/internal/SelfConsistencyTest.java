@@ -34,6 +34,8 @@ class SelfConsistencyTest {
   private static Path gpt2;
   private static Path mistral;
   private static Path bert;
+  /** The families added after the first three, each with the Hugging Face name of its layer 1 down projection. */
+  private static final java.util.Map<Path, String> LATER = new java.util.LinkedHashMap<>();
 
   @BeforeAll
   static void start() {
@@ -42,6 +44,19 @@ class SelfConsistencyTest {
     gpt2 = TinyCheckpoints.gpt2(dir.resolve("gpt2")).seed(22).write();
     mistral = TinyCheckpoints.mistral(dir.resolve("mistral")).seed(23).write();
     bert = TinyCheckpoints.bert(dir.resolve("bert")).seed(24).write();
+    LATER.put(TinyCheckpoints.qwen3(dir.resolve("qwen3")).seed(25).write(), "model.layers.1.mlp.down_proj.weight");
+    LATER.put(TinyCheckpoints.gemma(dir.resolve("gemma")).seed(26).write(), "model.layers.1.mlp.down_proj.weight");
+    LATER.put(TinyCheckpoints.gemma2(dir.resolve("gemma2")).seed(27).write(), "model.layers.1.mlp.down_proj.weight");
+    LATER.put(TinyCheckpoints.gemma3(dir.resolve("gemma3")).seed(28).write(), "model.layers.1.mlp.down_proj.weight");
+    LATER.put(TinyCheckpoints.phi3(dir.resolve("phi3")).seed(29).slidingWindow(3).write(),
+        "model.layers.1.mlp.down_proj.weight");
+    LATER.put(TinyCheckpoints.gptNeox(dir.resolve("gpt-neox")).seed(30).write(),
+        "gpt_neox.layers.1.mlp.dense_4h_to_h.weight");
+    LATER.put(TinyCheckpoints.gptNeox(dir.resolve("gpt-neox-sequential")).seed(31).parallelResidual(false).write(),
+        "gpt_neox.layers.1.mlp.dense_4h_to_h.weight");
+    LATER.put(TinyCheckpoints.opt(dir.resolve("opt")).seed(34).write(), "model.decoder.layers.1.fc2.weight");
+    LATER.put(TinyCheckpoints.opt(dir.resolve("opt-post-norm-projected")).seed(33).layerNormBefore(false)
+        .wordEmbedProjDim(16).write(), "model.decoder.layers.1.fc2.weight");
   }
 
   @AfterAll
@@ -59,6 +74,8 @@ class SelfConsistencyTest {
         .zeroRow("transformer.h.1.mlp.c_proj.weight", neuron).write(), layer, neuron);
     ablationMatches(bert, TinyCheckpoints.edit(bert, dir.resolve("bert-ablated"))
         .zeroColumn("bert.encoder.layer.1.output.dense.weight", neuron).write(), layer, neuron);
+    LATER.forEach((folder, down) -> ablationMatches(folder, TinyCheckpoints.edit(folder,
+        dir.resolve(folder.getFileName() + "-ablated")).zeroColumn(down, neuron).write(), layer, neuron));
   }
 
   private void ablationMatches(Path original, Path edited, int layer, int neuron) {
@@ -79,14 +96,14 @@ class SelfConsistencyTest {
       NDArray unablated = model.spec().hasLogits() ? plain.logits() : plain.hiddenStates();
       double diff = out.sub(expected).abs().max().getDouble();
       double effect = unablated.sub(expected).abs().max().getDouble();
-      assertTrue(diff < 1e-12, model.spec().family() + ": hook ablation differs from weight ablation by " + diff);
-      assertTrue(effect > 1e-6, model.spec().family() + ": the neuron must matter for this test to mean anything");
+      assertTrue(diff < 1e-12, original.getFileName() + ": hook ablation differs from weight ablation by " + diff);
+      assertTrue(effect > 1e-6, original.getFileName() + ": the neuron must matter for this test to mean anything");
     }
   }
 
   @Test
   void hookGradientsEqualFiniteDifferencesInFloat64() {
-    for (Path folder : List.of(llama, gpt2, mistral, bert)) {
+    for (Path folder : all()) {
       LanguageModel model = TestModels.load(repository, folder, "float64");
       ReferenceModel reference = ReferenceModel.load(folder);
       long[] ids = TestModels.randomIds(9, 6, model.spec().vocab());
@@ -110,12 +127,18 @@ class SelfConsistencyTest {
         double independent = (reference.run(ids, ReferenceModel.addAt(l, t, i, eps)).logits()[last][token]
             - reference.run(ids, ReferenceModel.addAt(l, t, i, -eps)).logits()[last][token]) / (2 * eps);
         double g = gradients[l][t][i];
-        assertTrue(Math.abs(g - ours) <= 1e-6 * Math.max(1, Math.abs(ours)), model.spec().family() + " grad at layer "
+        assertTrue(Math.abs(g - ours) <= 1e-6 * Math.max(1, Math.abs(ours)), folder.getFileName() + " grad at layer "
             + l + " pos " + t + " neuron " + i + ": hook gradient " + g + ", finite difference " + ours);
-        assertTrue(Math.abs(g - independent) <= 1e-6 * Math.max(1, Math.abs(independent)), model.spec().family()
+        assertTrue(Math.abs(g - independent) <= 1e-6 * Math.max(1, Math.abs(independent)), folder.getFileName()
             + ": hook gradient " + g + ", reference finite difference " + independent);
       }
     }
+  }
+
+  private static List<Path> all() {
+    List<Path> all = new ArrayList<>(List.of(llama, gpt2, mistral, bert));
+    all.addAll(LATER.keySet());
+    return all;
   }
 
   private static double targetWith(LanguageModel model, long[] ids, int layer, int t, int i, double delta) {
@@ -133,7 +156,7 @@ class SelfConsistencyTest {
 
   @Test
   void batchEqualsSingleSequencesAtRealPositionsWithEitherPadding() {
-    for (Path folder : List.of(llama, gpt2, mistral, bert)) {
+    for (Path folder : all()) {
       LanguageModel model = TestModels.load(repository, folder, "float32");
       List<long[]> sequences = new ArrayList<>();
       int[] lengths = {9, 5, 1, 7};

@@ -7,6 +7,10 @@ import java.util.Random;
 import org.neurite.api.model.LanguageModel;
 import org.neurite.api.model.LoadOptions;
 import org.neurite.models.internal.bert.BertFamily;
+import org.neurite.models.internal.gemma.GemmaFamily;
+import org.neurite.models.internal.neox.GptNeoxFamily;
+import org.neurite.models.internal.opt.OptFamily;
+import org.neurite.models.internal.phi3.Phi3Family;
 import org.neurite.models.internal.gpt2.Gpt2Family;
 import org.neurite.models.internal.llama.LlamaFamily;
 import org.neurite.models.internal.repository.ModelRepositoryComponent;
@@ -16,12 +20,16 @@ import org.neurite.support.files.WorkspaceFolders;
 final class TestModels {
   private TestModels() {}
 
-  /** A repository over {@code workspace} with the three families and no shipped models. */
+  /** A repository over {@code workspace} with the platform's families and no shipped models. */
   static ModelRepositoryComponent repository(Path workspace) {
     ModelRepositoryComponent repository = new ModelRepositoryComponent(TestBackend.get(), WorkspaceFolders.of(workspace));
     repository.addFamily(new Gpt2Family());
     repository.addFamily(new LlamaFamily());
     repository.addFamily(new BertFamily());
+    repository.addFamily(new GemmaFamily());
+    repository.addFamily(new Phi3Family());
+    repository.addFamily(new GptNeoxFamily());
+    repository.addFamily(new OptFamily());
     return repository;
   }
 

@@ -74,6 +74,54 @@ class TracerTest {
     assertTrue(Files.list(out.getParent()).noneMatch(p -> p.toString().endsWith(".part")), "no temporary file left");
   }
 
+  /** `trace` on a folder of each family added with issue 10: every tensor the issue names, with the reference's values. */
+  @Test
+  void traceWorksOnTheFoldersOfTheNewerFamilies() throws Exception {
+    List<Path> folders = List.of(TinyCheckpoints.qwen3(dir.resolve("t-qwen3")).seed(43).write(),
+        TinyCheckpoints.gemma(dir.resolve("t-gemma")).seed(44).write(),
+        TinyCheckpoints.gemma2(dir.resolve("t-gemma2")).seed(45).write(),
+        TinyCheckpoints.gemma3(dir.resolve("t-gemma3")).seed(46).write(),
+        TinyCheckpoints.phi3(dir.resolve("t-phi3")).seed(47).write(),
+        TinyCheckpoints.gptNeox(dir.resolve("t-gpt-neox")).seed(48).write(),
+        TinyCheckpoints.opt(dir.resolve("t-opt")).seed(49).layerNormBefore(false).wordEmbedProjDim(16).write());
+    long[] ids = {3, 17, 42, 7, 11};
+    int target = 5;
+    for (Path folder : folders) {
+      LanguageModel model = TestModels.load(repository, folder, "float32");
+      Path out = dir.resolve("traces/" + folder.getFileName() + ".safetensors");
+      Tracer.Trace trace = tracer.trace(model, ids, OptionalLong.of(target), out);
+      List<String> expected = new ArrayList<>(List.of("input_ids", "logits"));
+      for (int l = 0; l < model.spec().layers(); l++) {
+        expected.add("blocks." + l + ".mlp.hook_post");
+        expected.add("blocks." + l + ".hook_resid_post");
+      }
+      for (int l = 0; l < model.spec().layers(); l++) {
+        expected.add("grad.blocks." + l + ".mlp.hook_post");
+      }
+      String what = folder.getFileName().toString();
+      assertEquals(expected, trace.tensors(), what);
+      Result reference = ReferenceModel.load(folder).run(ids);
+      int last = ids.length - 1;
+      try (SafetensorsFile file = SafetensorsFile.open(out)) {
+        assertArrayEquals(new long[] {1, ids.length, model.spec().dMlp()},
+            file.entry("grad.blocks.0.mlp.hook_post").orElseThrow().shape(), what);
+        float[] logits = floats(file, "logits");
+        double scale = Math.abs(reference.logits()[last][target]) + 1;
+        assertEquals(reference.logits()[last][target], logits[last * model.spec().vocab() + target], 1e-5 * scale, what);
+        assertEquals(reference.logits()[last][target], trace.targetLogit(), 1e-5 * scale, what);
+        float[] post = floats(file, "blocks.1.mlp.hook_post");
+        assertEquals(reference.layer(1).post()[2][7], post[2 * model.spec().dMlp() + 7],
+            1e-5 * (Math.abs(reference.layer(1).post()[2][7]) + 1), what);
+        float[] gradient = floats(file, "grad.blocks.0.mlp.hook_post");
+        double norm = 0;
+        for (float g : gradient) {
+          norm += g * g;
+        }
+        assertTrue(norm > 0, what + ": the target logit depends on layer 0's neurons");
+      }
+    }
+  }
+
   @Test
   void encoderTraceHasTheLastHiddenStateAndRefusesATargetWithoutAHead() throws Exception {
     Path folder = TinyCheckpoints.bert(dir.resolve("bert")).seed(42).maskedLm(false).pooler(false).write();

@@ -39,6 +39,16 @@ final class Attention {
    */
   static double[][] attend(double[][] q, double[][] k, double[][] v, int heads, int kvHeads, int headDim,
       double scale, Mask mask) {
+    return attend(q, k, v, heads, kvHeads, headDim, scale, 0.0, mask);
+  }
+
+  /**
+   * As {@link #attend(double[][], double[][], double[][], int, int, int, double, Mask)}, with Gemma 2's
+   * logit soft-capping of the scaled scores before the mask: s becomes cap * tanh(s / cap); a cap of 0
+   * means none.
+   */
+  static double[][] attend(double[][] q, double[][] k, double[][] v, int heads, int kvHeads, int headDim,
+      double scale, double softcap, Mask mask) {
     if (heads % kvHeads != 0) {
       throw new IllegalArgumentException(heads + " heads do not divide into " + kvHeads + " key/value heads");
     }
@@ -59,7 +69,7 @@ final class Attention {
           for (int d = 0; d < headDim; d++) {
             s += q[i][qo + d] * k[j][ko + d];
           }
-          scores[j] = s * scale;
+          scores[j] = softcap == 0.0 ? s * scale : softcap * Math.tanh(s * scale / softcap);
         }
         double[] p = RefMath.softmax(scores);
         for (int j = 0; j < tokens; j++) {

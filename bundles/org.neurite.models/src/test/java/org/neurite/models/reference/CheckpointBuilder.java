@@ -12,8 +12,8 @@ import org.neurite.api.model.TensorDtype;
  * What every tiny checkpoint builder shares: the folder, the seed, the storage dtype and
  * sharding, and the random draws. Weights are drawn in the order the family adds them, from
  * {@code new Random(seed)}: matrices and embeddings {@code gaussian * 0.2}, biases
- * {@code gaussian * 0.1}, norm weights {@code 1 + gaussian * 0.1}, norm biases {@code gaussian * 0.1};
- * each is rounded to float32 first and then to the storage dtype.
+ * {@code gaussian * 0.1}, norm weights {@code 1 + gaussian * 0.1}, norm biases {@code gaussian * 0.1},
+ * Gemma's offset norm weights (the w of {@code 1 + w}) {@code gaussian * 0.1}; each is rounded to float32 first and then to the storage dtype.
  *
  * @param <B> the concrete builder, for chaining
  */
@@ -105,6 +105,11 @@ public abstract class CheckpointBuilder<B extends CheckpointBuilder<B>> {
   /** A norm's weight [n]: 1 + gaussian * 0.1. */
   protected final void normWeight(String name, int n) {
     add(name, new long[] {n}, 1.0, 0.1, n);
+  }
+
+  /** A Gemma norm's weight [n], stored as the offset w of its scale 1 + w: gaussian * 0.1. */
+  protected final void offsetNormWeight(String name, int n) {
+    add(name, new long[] {n}, 0.0, 0.1, n);
   }
 
   /** A norm's bias [n]: gaussian * 0.1. */

@@ -81,6 +81,46 @@ final class RefMath {
     return y;
   }
 
+  /** RMSNorm of each head's {@code headDim} components separately (Qwen3's and Gemma 3's q_norm / k_norm). */
+  static double[][] rmsNormHeads(double[][] x, int heads, int headDim, double[] g, double eps) {
+    double[][] y = new double[x.length][heads * headDim];
+    for (int h = 0; h < heads; h++) {
+      double[][] head = rmsNorm(columns(x, h * headDim, headDim), g, eps);
+      for (int t = 0; t < x.length; t++) {
+        System.arraycopy(head[t], 0, y[t], h * headDim, headDim);
+      }
+    }
+    return y;
+  }
+
+  /** 1 + w: the scale of a Gemma RMSNorm whose stored weight is w. */
+  static double[] plusOne(double[] w) {
+    double[] g = new double[w.length];
+    for (int i = 0; i < w.length; i++) {
+      g[i] = 1.0 + w[i];
+    }
+    return g;
+  }
+
+  /** cap * tanh(x / cap), element-wise (Gemma 2's final logit soft-capping). */
+  static double[][] softcap(double[][] x, double cap) {
+    return map(x, v -> cap * Math.tanh(v / cap));
+  }
+
+  /** Columns [from, from + width) of every row. */
+  static double[][] columns(double[][] x, int from, int width) {
+    double[][] y = new double[x.length][];
+    for (int t = 0; t < x.length; t++) {
+      y[t] = java.util.Arrays.copyOfRange(x[t], from, from + width);
+    }
+    return y;
+  }
+
+  /** x * s, element-wise. */
+  static double[][] scale(double[][] x, double s) {
+    return map(x, v -> v * s);
+  }
+
   /** Softmax of a vector, max-shifted; entries of -infinity get probability 0. */
   static double[] softmax(double[] v) {
     double max = Double.NEGATIVE_INFINITY;

@@ -6,7 +6,7 @@ import java.nio.file.Path;
  * An independent float64 reference of the Hugging Face {@code transformers} forward pass, for
  * checking Neurite's models: plain loops over weights read from a model folder, one unpadded
  * sequence at a time with position ids 0..T-1, no dropout. Families by config.json model_type:
- * gpt2; llama, mistral, qwen2; bert.
+ * gpt2; llama, mistral, qwen2, qwen3; gemma, gemma2, gemma3_text; phi3; gpt_neox; opt; bert.
  *
  * <pre>{@code
  * ReferenceModel ref = ReferenceModel.load(folder);
@@ -46,7 +46,11 @@ public final class ReferenceModel {
     String type = config.string("model_type");
     FamilyForward family = switch (type) {
       case "gpt2" -> new Gpt2Reference(config, weights);
-      case "llama", "mistral", "qwen2" -> new LlamaReference(config, weights);
+      case "llama", "mistral", "qwen2", "qwen3" -> new LlamaReference(config, weights);
+      case "gemma", "gemma2", "gemma3_text" -> new GemmaReference(config, weights);
+      case "phi3" -> new Phi3Reference(config, weights);
+      case "gpt_neox" -> new GptNeoxReference(config, weights);
+      case "opt" -> new OptReference(config, weights);
       case "bert" -> new BertReference(config, weights);
       default -> throw new IllegalArgumentException("model_type " + type + " has no reference implementation");
     };

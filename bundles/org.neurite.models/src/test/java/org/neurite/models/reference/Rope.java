@@ -20,6 +20,17 @@ import java.util.Map;
  * older {@code type}, else default. For yarn and llama3 the pre-training length is a top-level
  * {@code original_max_position_embeddings} if the config has one (transformers gives it priority),
  * else the settings' one, else max_position_embeddings.
+ *
+ * <p>LongRoPE ({@code longrope}, or Phi-3's older {@code su}) divides each plain frequency by a
+ * per-pair factor: {@code long_factor} when the sequence is longer than the pre-training length,
+ * else {@code short_factor}; cos and sin are multiplied by {@code attention_factor} when given, else
+ * sqrt(1 + ln s / ln L) for s &gt; 1 (1 otherwise), where L is the pre-training length and s is
+ * max_position_embeddings / L when the config has a top-level original_max_position_embeddings (as
+ * Phi-3's always has), else the settings' {@code factor}, else 1.
+ *
+ * <p>Families that turn only the leading part of each head (GPT-NeoX's rotary_pct, Phi-3's
+ * partial_rotary_factor) build the rope with {@link #partial} over the rotated width and rotate with
+ * {@link #rotate(double[][], int, int)}; the remaining components pass through unchanged.
  */
 final class Rope {
   private static final double DEFAULT_THETA = 10000.0;
@@ -30,18 +41,33 @@ final class Rope {
   private final int dim;
   private final int maxPositions;
   private final double pretrainedPositions;
+  private final boolean topLevelOriginal;
 
-  private Rope(String type, JsonObject settings, double theta, int dim, int maxPositions, double pretrainedPositions) {
+  private Rope(String type, JsonObject settings, double theta, int dim, int maxPositions, double pretrainedPositions,
+      boolean topLevelOriginal) {
     this.type = type;
     this.settings = settings;
     this.theta = theta;
     this.dim = dim;
     this.maxPositions = maxPositions;
     this.pretrainedPositions = pretrainedPositions;
+    this.topLevelOriginal = topLevelOriginal;
   }
 
   /** The rope of a config.json whose heads are {@code headDim} wide (head_dim, else hidden / heads). */
   static Rope fromConfig(HfConfig config, int headDim) {
+    return build(config, headDim, false);
+  }
+
+  /**
+   * The rope that turns the first {@code rotaryDim} components of each head (the family computes that
+   * width from its own partial-rotary key); the settings' partial_rotary_factor is not consulted.
+   */
+  static Rope partial(HfConfig config, int rotaryDim) {
+    return build(config, rotaryDim, true);
+  }
+
+  private static Rope build(HfConfig config, int headDim, boolean partialWidth) {
     JsonObject scaling = config.object("rope_scaling");
     JsonObject parameters = config.object("rope_parameters");
     JsonObject settings = scaling != null && scaling.size() > 0 ? scaling
@@ -56,7 +82,7 @@ final class Rope {
     // Llama, Mistral and Qwen2 rotate the whole head (their apply_rotary_pos_emb has no pass-through part),
     // so a partial rotary factor has no meaning for them; refuse it rather than guess.
     double partial = s.number("partial_rotary_factor", config.number("partial_rotary_factor", 1.0));
-    if (partial != 1.0) {
+    if (partial != 1.0 && !partialWidth) {
       throw new IllegalArgumentException("partial_rotary_factor is not supported by the Llama-family reference");
     }
     if (headDim <= 0 || headDim % 2 != 0) {
@@ -67,8 +93,11 @@ final class Rope {
     int maxPositions = config.integer("max_position_embeddings");
     double pretrained = config.number("original_max_position_embeddings",
         s.number("original_max_position_embeddings", maxPositions));
-    Rope rope = new Rope(type, settings, theta, headDim, maxPositions, pretrained);
+    Rope rope = new Rope(type, settings, theta, headDim, maxPositions, pretrained,
+        config.has("original_max_position_embeddings"));
     rope.invFreq(maxPositions); // fails now on an unknown type or a missing required setting
+    rope.invFreq(1); // and on either LongRoPE factor list, whichever length a run has
+    rope.invFreq(Integer.MAX_VALUE);
     return rope;
   }
 
@@ -108,8 +137,9 @@ final class Rope {
       case "dynamic" -> dynamic(seqLen);
       case "yarn" -> yarn();
       case "llama3" -> llama3();
+      case "longrope", "su" -> longrope(seqLen);
       default -> throw new IllegalArgumentException("rope type " + type
-          + " is not supported by the reference (it computes default, linear, dynamic, yarn and llama3)");
+          + " is not supported by the reference (it computes default, linear, dynamic, yarn, llama3 and longrope)");
     };
   }
 
@@ -159,6 +189,34 @@ final class Rope {
       }
     }
     return f;
+  }
+
+  /** LongRoPE: f_i / long_factor[i] beyond the pre-training length, else f_i / short_factor[i]. */
+  private double[] longrope(int seqLen) {
+    String key = seqLen > pretrainedPositions ? "long_factor" : "short_factor";
+    if (!new HfConfig(settings).has(key)) {
+      throw new IllegalArgumentException("rope type " + type + " needs " + key);
+    }
+    com.google.gson.JsonArray factors = settings.getAsJsonArray(key);
+    double[] f = plainFrequencies(theta);
+    if (factors.size() != f.length) {
+      throw new IllegalArgumentException(key + " has " + factors.size() + " entries; the rotated width " + dim
+          + " has " + f.length + " pairs");
+    }
+    for (int i = 0; i < f.length; i++) {
+      f[i] = f[i] / factors.get(i).getAsDouble();
+    }
+    return f;
+  }
+
+  /** LongRoPE's gain of cos and sin (see the class comment). */
+  private double longropeAttentionFactor() {
+    HfConfig s = new HfConfig(settings);
+    if (s.has("attention_factor")) {
+      return s.number("attention_factor", Double.NaN);
+    }
+    double scale = topLevelOriginal ? maxPositions / pretrainedPositions : s.number("factor", 1.0);
+    return scale <= 1.0 ? 1.0 : Math.sqrt(1.0 + Math.log(scale) / Math.log(pretrainedPositions));
   }
 
   /**
@@ -220,6 +278,9 @@ final class Rope {
    * m(factor, 1), with m(s, k) = 1 + 0.1 * k * ln(s) for s &gt; 1 and 1 otherwise.
    */
   double attentionFactor() {
+    if (type.equals("longrope") || type.equals("su")) {
+      return longropeAttentionFactor();
+    }
     if (!type.equals("yarn")) {
       return 1.0;
     }
@@ -252,6 +313,17 @@ final class Rope {
 
   /** Rotates, in place, every head of every token; the token at row t has position t. x is [T][heads * d]. */
   void rotate(double[][] x, int heads) {
+    rotate(x, heads, dim);
+  }
+
+  /**
+   * Rotates, in place, the first d (the rope's width) of the {@code headWidth} components of every head
+   * of every token, leaving the rest; the token at row t has position t. x is [T][heads * headWidth].
+   */
+  void rotate(double[][] x, int heads, int headWidth) {
+    if (headWidth < dim) {
+      throw new IllegalArgumentException("the rope turns " + dim + " components of heads " + headWidth + " wide");
+    }
     double[] f = invFreq(x.length);
     double gain = attentionFactor();
     int half = dim / 2;
@@ -260,7 +332,7 @@ final class Rope {
         double c = gain * Math.cos(t * f[i]);
         double s = gain * Math.sin(t * f[i]);
         for (int h = 0; h < heads; h++) {
-          int first = h * dim + i;
+          int first = h * headWidth + i;
           int second = first + half;
           double u = x[t][first];
           double v = x[t][second];

@@ -175,6 +175,51 @@ class RopeTest {
     assertEquals(1.138629436111989, y[0][2], 1e-15, "position 0 only scales by the attention factor");
   }
 
+  /**
+   * A partial rope of width 4 inside heads 8 wide (GPT-NeoX rotary_pct 0.5): component 0 pairs with 2
+   * (half of the rotated width, not of the head) at frequency 1, component 1 with 3 at 10000^-0.5, and
+   * components 4..7 of every head pass through.
+   */
+  @Test
+  void partialRopeTurnsTheLeadingComponentsOfEachHead() {
+    JsonObject c = JsonParser.parseString("{\"hidden_size\":32,\"num_attention_heads\":4,\"rope_theta\":10000.0,"
+        + "\"max_position_embeddings\":128,\"partial_rotary_factor\":0.5}").getAsJsonObject();
+    assertThrows(IllegalArgumentException.class, () -> Rope.fromConfig(new HfConfig(c), 8));
+    Rope r = Rope.partial(new HfConfig(c), 4);
+    assertArrayEquals(new double[] {1.0, 0.01}, r.invFreq(1), 1e-15);
+    double t = 2;
+    double[][] x = new double[3][16];
+    x[2][8] = 1.0;
+    x[2][9 + 4] = 3.0;
+    r.rotate(x, 2, 8);
+    double[] expected = new double[16];
+    expected[8] = Math.cos(t);
+    expected[10] = Math.sin(t);
+    expected[13] = 3.0;
+    assertArrayEquals(expected, x[2], 1e-15);
+    assertThrows(IllegalArgumentException.class, () -> r.rotate(new double[1][6], 2, 3));
+  }
+
+  /** LongRoPE divides by short_factor up to the original length and by long_factor beyond, with gain sqrt(1 + ln s / ln L). */
+  @Test
+  void longRopeFactorsAndGain() {
+    JsonObject c = JsonParser.parseString("{\"hidden_size\":32,\"num_attention_heads\":4,\"rope_theta\":10000.0,"
+        + "\"max_position_embeddings\":64,\"original_max_position_embeddings\":16,\"rope_scaling\":{\"type\":\"longrope\","
+        + "\"short_factor\":[1.0,2.0,3.0,4.0],\"long_factor\":[5.0,6.0,7.0,8.0]}}").getAsJsonObject();
+    Rope r = Rope.fromConfig(new HfConfig(c), 8);
+    assertArrayEquals(new double[] {1.0, 0.1 / 2, 0.01 / 3, 0.001 / 4}, r.invFreq(16), 1e-15);
+    assertArrayEquals(new double[] {1.0 / 5, 0.1 / 6, 0.01 / 7, 0.001 / 8}, r.invFreq(17), 1e-15);
+    assertEquals(Math.sqrt(1 + Math.log(4) / Math.log(16)), r.attentionFactor(), 1e-15);
+    c.getAsJsonObject("rope_scaling").addProperty("attention_factor", 1.25);
+    assertEquals(1.25, Rope.fromConfig(new HfConfig(c), 8).attentionFactor());
+    c.getAsJsonObject("rope_scaling").remove("attention_factor");
+    c.remove("original_max_position_embeddings");
+    c.getAsJsonObject("rope_scaling").addProperty("factor", 1.0);
+    assertEquals(1.0, Rope.fromConfig(new HfConfig(c), 8).attentionFactor(), "no top-level length: the factor, 1");
+    c.getAsJsonObject("rope_scaling").add("long_factor", JsonParser.parseString("[1.0]"));
+    assertThrows(IllegalArgumentException.class, () -> Rope.fromConfig(new HfConfig(c), 8));
+  }
+
   @Test
   void ropeParametersOfNewerConfigsHoldTheta() {
     JsonObject c = JsonParser.parseString("{\"hidden_size\":32,\"num_attention_heads\":4,\"max_position_embeddings\":128,"

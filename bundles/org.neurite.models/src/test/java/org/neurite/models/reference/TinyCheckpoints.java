@@ -35,6 +35,41 @@ public final class TinyCheckpoints {
     return new LlamaCheckpoint(dir, LlamaCheckpoint.Flavor.QWEN2);
   }
 
+  /** A Qwen3ForCausalLM checkpoint in {@code dir} (q_norm / k_norm, head_dim 16 independent of hidden / heads). */
+  public static Qwen3Checkpoint qwen3(Path dir) {
+    return new Qwen3Checkpoint(dir);
+  }
+
+  /** A GemmaForCausalLM checkpoint in {@code dir} (GeGLU, scaled embeddings, 1 + w norms, tied). */
+  public static GemmaCheckpoint gemma(Path dir) {
+    return new GemmaCheckpoint(dir, GemmaCheckpoint.Flavor.GEMMA);
+  }
+
+  /** A Gemma2ForCausalLM checkpoint in {@code dir} (four norms per layer, softcaps, sliding window 3 on even layers). */
+  public static GemmaCheckpoint gemma2(Path dir) {
+    return new GemmaCheckpoint(dir, GemmaCheckpoint.Flavor.GEMMA2);
+  }
+
+  /** A text-only Gemma3ForCausalLM checkpoint in {@code dir} (model_type gemma3_text; q/k norms, local and global rope). */
+  public static GemmaCheckpoint gemma3(Path dir) {
+    return new GemmaCheckpoint(dir, GemmaCheckpoint.Flavor.GEMMA3);
+  }
+
+  /** A Phi3ForCausalLM checkpoint in {@code dir} (fused qkv_proj and gate_up_proj). */
+  public static Phi3Checkpoint phi3(Path dir) {
+    return new Phi3Checkpoint(dir);
+  }
+
+  /** A GPTNeoXForCausalLM checkpoint in {@code dir} (head-interleaved query_key_value, partial rotary, parallel residual). */
+  public static GptNeoxCheckpoint gptNeox(Path dir) {
+    return new GptNeoxCheckpoint(dir);
+  }
+
+  /** An OPTForCausalLM checkpoint in {@code dir} (learned positions with offset 2, tied head). */
+  public static OptCheckpoint opt(Path dir) {
+    return new OptCheckpoint(dir);
+  }
+
   /** A BertForMaskedLM checkpoint in {@code dir} ({@code maskedLm(false)} for the BertModel layout). */
   public static BertCheckpoint bert(Path dir) {
     return new BertCheckpoint(dir);

@@ -73,7 +73,7 @@ public final class EncoderModel extends HookedModel {
     NDArray q = hooked.at(n.q(), qkv[0].reshape(b, t, spec.heads(), spec.dHead()));
     NDArray k = hooked.at(n.k(), qkv[1].reshape(b, t, spec.heads(), spec.dHead()));
     NDArray v = hooked.at(n.v(), qkv[2].reshape(b, t, spec.heads(), spec.dHead()));
-    NDArray z = Attention.attend(q, k, v, attentionMask, scale, hooked, n.pattern(), n.z());
+    NDArray z = Attention.attend(q, k, v, attentionMask, scale, 0, hooked, n.pattern(), n.z());
     NDArray attnOut = hooked.at(n.attnOut(), w.attentionOut().apply(z));
     NDArray mid = hooked.at(n.residMid(), w.attentionNorm().apply(attnOut.add(resid)));
     NDArray pre = hooked.at(n.mlpPre(), w.intermediate().apply(mid));

@@ -3,14 +3,15 @@ package org.neurite.models.internal.core;
 import java.util.ArrayList;
 import java.util.List;
 import org.neurite.api.model.HookPoint;
+import org.neurite.models.family.DecoderLayer;
 
 /** The hook points of a model, in forward order, with their shapes. */
 final class HookCatalog {
   private HookCatalog() {}
 
-  /** Pre-norm decoders (GPT-2, Llama family). */
+  /** Pre-norm decoders (GPT-2, Llama family, ...), whose blocks all have the {@code extras} of the first. */
   static List<HookPoint> decoder(int layers, int dModel, int dMlp, int heads, int kvHeads, int dHead,
-      boolean learnedPositions, boolean rotary, boolean gated) {
+      boolean learnedPositions, boolean rotary, boolean gated, DecoderLayer.Extras extras) {
     List<HookPoint> points = new ArrayList<>();
     String resid = "[batch, pos, d_model=" + dModel + "]";
     points.add(new HookPoint("hook_embed", resid));
@@ -20,11 +21,17 @@ final class HookCatalog {
     for (int l = 0; l < layers; l++) {
       LayerHooks n = LayerHooks.of(l);
       points.add(new HookPoint(n.residPre(), resid));
-      points.add(new HookPoint(n.ln1(), resid));
-      attention(points, n, heads, kvHeads, dHead, rotary);
+      if (!extras.postNorm()) {
+        points.add(new HookPoint(n.ln1(), resid));
+      }
+      attention(points, n, heads, kvHeads, dHead, rotary, extras.qNorm() != null);
       points.add(new HookPoint(n.attnOut(), resid));
-      points.add(new HookPoint(n.residMid(), resid));
-      points.add(new HookPoint(n.ln2(), resid));
+      if (!extras.parallel()) {
+        points.add(new HookPoint(n.residMid(), resid));
+      }
+      if (!extras.postNorm()) {
+        points.add(new HookPoint(n.ln2(), resid));
+      }
       mlp(points, n, dMlp, gated);
       points.add(new HookPoint(n.mlpOut(), resid));
       points.add(new HookPoint(n.residPost(), resid));
@@ -44,7 +51,7 @@ final class HookCatalog {
     for (int l = 0; l < layers; l++) {
       LayerHooks n = LayerHooks.of(l);
       points.add(new HookPoint(n.residPre(), resid));
-      attention(points, n, heads, heads, dHead, false);
+      attention(points, n, heads, heads, dHead, false, false);
       points.add(new HookPoint(n.attnOut(), resid));
       points.add(new HookPoint(n.residMid(), resid));
       mlp(points, n, dMlp, false);
@@ -54,10 +61,15 @@ final class HookCatalog {
     return points;
   }
 
-  private static void attention(List<HookPoint> points, LayerHooks n, int heads, int kvHeads, int dHead, boolean rotary) {
+  private static void attention(List<HookPoint> points, LayerHooks n, int heads, int kvHeads, int dHead, boolean rotary,
+      boolean qkNorms) {
     points.add(new HookPoint(n.q(), "[batch, pos, heads=" + heads + ", d_head=" + dHead + "]"));
     points.add(new HookPoint(n.k(), "[batch, pos, kv_heads=" + kvHeads + ", d_head=" + dHead + "]"));
     points.add(new HookPoint(n.v(), "[batch, pos, kv_heads=" + kvHeads + ", d_head=" + dHead + "]"));
+    if (qkNorms) {
+      points.add(new HookPoint(n.qNormed(), "[batch, pos, heads=" + heads + ", d_head=" + dHead + "]"));
+      points.add(new HookPoint(n.kNormed(), "[batch, pos, kv_heads=" + kvHeads + ", d_head=" + dHead + "]"));
+    }
     if (rotary) {
       points.add(new HookPoint(n.rotQ(), "[batch, pos, heads=" + heads + ", d_head=" + dHead + "]"));
       points.add(new HookPoint(n.rotK(), "[batch, pos, kv_heads=" + kvHeads + ", d_head=" + dHead + "]"));

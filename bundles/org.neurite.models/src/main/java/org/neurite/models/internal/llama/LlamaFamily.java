@@ -23,12 +23,13 @@ import org.osgi.service.component.annotations.Component;
 
 /**
  * The Llama family: Llama 2/3 ({@code rope_scaling} llama3 included), Mistral (sliding window) and
- * Qwen2/2.5 (q/k/v biases). RMSNorm, rotary positions, grouped-query attention, SwiGLU, and a
- * head tied to the embedding or not.
+ * Qwen2/2.5 (q/k/v biases) and Qwen3 (per-head RMSNorm of queries and keys before the rotary
+ * embedding, explicit head_dim). RMSNorm, rotary positions, grouped-query attention, SwiGLU, and
+ * a head tied to the embedding or not.
  */
 @Component(service = ModelFamily.class)
 public final class LlamaFamily implements ModelFamily {
-  private static final List<String> TYPES = List.of("llama", "mistral", "qwen2");
+  private static final List<String> TYPES = List.of("llama", "mistral", "qwen2", "qwen3");
 
   @Override
   public String name() {
@@ -54,7 +55,8 @@ public final class LlamaFamily implements ModelFamily {
     int d = sizes.width("hidden_size");
     int heads = sizes.width("num_attention_heads");
     int kvHeads = sizes.width("num_key_value_heads", heads);
-    int dHead = sizes.width("head_dim", Math.max(1, d / heads));
+    // Qwen3Config defaults head_dim to 128; the others to hidden_size / num_attention_heads
+    int dHead = sizes.width("head_dim", type.equals("qwen3") ? 128 : Math.max(1, d / heads));
     int inner = sizes.width("intermediate_size");
     int vocab = sizes.width("vocab_size");
     int positions = sizes.positive("max_position_embeddings", 2048);
@@ -68,6 +70,7 @@ public final class LlamaFamily implements ModelFamily {
     boolean outBias = !type.equals("qwen2") && c.flag("attention_bias", false);
     boolean mlpBias = c.flag("mlp_bias", false);
     boolean tied = c.flag("tie_word_embeddings", false);
+    boolean qkNorms = type.equals("qwen3");
     Rope rope = Rope.fromConfig(c, dHead);
     int[] windows = SlidingWindows.of(c, layers);
     return Loading.load(source, options, backend, origin -> {
@@ -79,11 +82,14 @@ public final class LlamaFamily implements ModelFamily {
             w.linear(b + "self_attn.q_proj", (long) heads * dHead, d, qkvBias),
             w.linear(b + "self_attn.k_proj", (long) kvHeads * dHead, d, qkvBias),
             w.linear(b + "self_attn.v_proj", (long) kvHeads * dHead, d, qkvBias));
+        DecoderLayer.Extras extras = qkNorms ? DecoderLayer.Extras.NONE.qkNorms(
+            w.rmsNorm(b + "self_attn.q_norm", dHead, eps), w.rmsNorm(b + "self_attn.k_norm", dHead, eps))
+            : DecoderLayer.Extras.NONE;
         blocks[l] = new DecoderLayer(w.rmsNorm(b + "input_layernorm", d, eps), qkv,
             w.linear(b + "self_attn.o_proj", d, (long) heads * dHead, outBias),
             w.rmsNorm(b + "post_attention_layernorm", d, eps),
             w.linear(b + "mlp.gate_proj", inner, d, mlpBias), w.linear(b + "mlp.up_proj", inner, d, mlpBias),
-            w.linear(b + "mlp.down_proj", d, inner, mlpBias), 1.0 / Math.sqrt(dHead), windows[l]);
+            w.linear(b + "mlp.down_proj", d, inner, mlpBias), 1.0 / Math.sqrt(dHead), windows[l], extras);
       }
       NDArray embed = w.tensor("embed_tokens.weight", vocab, d);
       NDArray head = tied ? embed : w.headTensor("lm_head.weight", vocab, d);

@@ -1,11 +1,14 @@
 package org.neurite.models.internal.llama;
 
+import java.util.Arrays;
 import org.neurite.api.model.ModelConfig;
+import org.neurite.models.family.LayerTypes;
 
 /**
  * Which layers attend through a sliding window, as Hugging Face decides: Mistral windows every
- * layer when {@code sliding_window} is set; Qwen2 only with {@code use_sliding_window} and only
- * from layer {@code max_window_layers} on; Llama never.
+ * layer when {@code sliding_window} is set; Qwen2 and Qwen3 only with {@code use_sliding_window},
+ * and then the layers {@code layer_types} names sliding, else those from {@code max_window_layers}
+ * on; Llama never.
  */
 final class SlidingWindows {
   private SlidingWindows() {}
@@ -18,13 +21,15 @@ final class SlidingWindows {
     }
     switch (c.modelType()) {
       case "mistral":
-        java.util.Arrays.fill(windows, window);
+        Arrays.fill(windows, window);
         break;
       case "qwen2":
+      case "qwen3":
         if (c.flag("use_sliding_window", false)) {
           int from = Math.max(0, c.integer("max_window_layers", layers));
-          for (int l = from; l < layers; l++) {
-            windows[l] = window;
+          boolean[] sliding = LayerTypes.sliding(c, layers, l -> l >= from);
+          for (int l = 0; l < layers; l++) {
+            windows[l] = sliding[l] ? window : 0;
           }
         }
         break;
