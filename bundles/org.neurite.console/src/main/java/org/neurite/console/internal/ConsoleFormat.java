@@ -75,6 +75,9 @@ public final class ConsoleFormat implements Converter {
       return "unloaded " + m.name();
     } else if (value instanceof ModelCommands.TraceWritten t) {
       return trace(t.trace(), t.withTarget());
+    } else if (value instanceof GenerateCommands.GeneratedText g) {
+      return "finish " + g.finishReason() + ", " + g.outputIds().length + " tokens, seed " + g.seed()
+          + (g.file() == null ? "" : "\n  wrote " + g.file());
     } else if (value instanceof RunCommands.RunList list) {
       return runs(list.runs());
     } else if (value instanceof RunDetail detail) {
