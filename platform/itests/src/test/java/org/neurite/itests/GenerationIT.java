@@ -70,8 +70,9 @@ class GenerationIT {
     // the console generates the record of example a, token by token, and writes the same line
     String ids = a.getAsJsonArray("output_ids").toString();
     Distribution.Result encoded = Distribution.run(workspace, "generate", "planted", "--prompt", "g0_1 g0_2 g0_3 g0_4",
-        "--max-tokens", "5", "--out", "console.jsonl");
+        "--max-tokens", "5", "--out", workspace.resolve("console.jsonl").toString());
     assertEquals(0, encoded.exitCode(), encoded::toString);
+    System.out.println("console generate: " + encoded.out().strip() + "\nstep record: " + lines.get(0));
     JsonObject console = JsonParser.parseString(Files.readString(workspace.resolve("console.jsonl"))).getAsJsonObject();
     assertEquals(ids, console.getAsJsonArray("output_ids").toString());
     assertEquals(a.get("output"), console.get("output"));
