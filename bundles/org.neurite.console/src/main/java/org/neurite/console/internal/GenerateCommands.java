@@ -1,7 +1,6 @@
 package org.neurite.console.internal;
 
 import ai.djl.ndarray.NDManager;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,15 +91,13 @@ public final class GenerateCommands {
     } else {
       tokens = ModelCommands.parseIds(ids);
     }
-    PrintStream console = System.out;
+    TokenPrinter printer = new TokenPrinter(System.out, tokenizer);
     Generated generated;
     try (NDManager scope = backend.newScope(device)) {
-      generated = loaded.generate(List.of(tokens), options, GenerationHooks.none().tokens((row, token) -> {
-        console.print(tokenizer == null ? token + " " : tokenizer.decode(new long[] {token}));
-        console.flush();
-      }), scope).sequences().get(0);
+      generated = loaded.generate(List.of(tokens), options, GenerationHooks.none().tokens((row, token) -> printer.add(token)),
+          scope).sequences().get(0);
     }
-    console.println();
+    printer.end();
     String file = null;
     if (!out.isEmpty()) {
       Path target = workspace.output(out);
