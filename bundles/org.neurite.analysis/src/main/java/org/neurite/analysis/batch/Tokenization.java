@@ -1,10 +1,14 @@
 package org.neurite.analysis.batch;
 
 import java.util.Arrays;
+import java.util.List;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.data.Example;
 import org.neurite.api.model.LanguageModel;
 import org.neurite.api.model.TextTokenizer;
+import org.neurite.chat.ChatMessage;
+import org.neurite.chat.ChatTemplate;
+import org.neurite.chat.ChatTemplates;
 
 /**
  * Turns examples into token ids for one model: pre-tokenised ids as given, else the text through
@@ -16,15 +20,42 @@ public final class Tokenization {
   private final LanguageModel model;
   private final TextTokenizer tokenizer;
   private final int maxTokens;
+  private final ChatTemplate chat;
 
   /**
    * @param maxTokens the most tokens of an example that are kept (the rest is cut off), at most the
    *     model's maximum
    */
   public Tokenization(LanguageModel model, int maxTokens) {
+    this(model, maxTokens, null);
+  }
+
+  private Tokenization(LanguageModel model, int maxTokens, ChatTemplate chat) {
     this.model = model;
     this.tokenizer = model.tokenizer().orElse(null);
     this.maxTokens = Math.min(maxTokens, model.spec().maxPositions());
+    this.chat = chat;
+  }
+
+  /**
+   * The same tokenization with each text (or a completion's prompt) wrapped as a user message in the
+   * model's chat template, with the generation prompt (the tokens that open the assistant's turn);
+   * a completion's response follows it. The rendered text holds the special tokens the template
+   * writes, so it is encoded without adding more, as {@code apply_chat_template} encodes it.
+   *
+   * @throws NeuriteException if the model's folder has no chat template, saying what to do
+   */
+  public Tokenization withChat() {
+    return new Tokenization(model, maxTokens, ChatTemplates.require(model.source()));
+  }
+
+  /** The text the model reads for a prompt: the prompt itself, or the prompt in the chat template. */
+  public String promptText(String prompt) {
+    return chat == null ? prompt : chat.render(List.of(ChatMessage.user(prompt)), true);
+  }
+
+  private long[] encode(TextTokenizer t, String text) {
+    return chat == null ? t.encode(text) : t.encode(text, false);
   }
 
   /**
@@ -35,15 +66,22 @@ public final class Tokenization {
     long[] ids;
     int responseStart = 0;
     if (example.ids() != null) {
+      if (chat != null) {
+        throw new NeuriteException("Example " + example.id() + " (line " + example.line() + ") gives token ids, which"
+            + " cannot be wrapped in a chat template; give the dataset texts, or set its chat parameter to false.");
+      }
       ids = example.ids();
     } else {
       TextTokenizer t = tokenizer();
       if (example.text() == null) {
         throw new NeuriteException("Example " + example.id() + " (line " + example.line() + ") has neither text nor ids.");
       }
-      ids = t.encode(example.text());
       if (example.completion() != null) {
-        responseStart = boundary(t.encode(example.completion().prompt()), ids);
+        String prompt = promptText(example.completion().prompt());
+        ids = encode(t, prompt + example.completion().response());
+        responseStart = boundary(encode(t, prompt), ids);
+      } else {
+        ids = encode(t, promptText(example.text()));
       }
     }
     if (ids.length == 0) {

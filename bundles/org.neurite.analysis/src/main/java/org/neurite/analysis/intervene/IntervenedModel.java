@@ -5,7 +5,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.neurite.api.generate.Generation;
+import org.neurite.api.generate.GenerationHooks;
+import org.neurite.api.generate.GenerationOptions;
 import org.neurite.api.hook.Hooks;
+import org.neurite.api.hook.TokenSink;
 import org.neurite.api.model.Forward;
 import org.neurite.api.model.LanguageModel;
 import org.neurite.api.model.ModelSpec;
@@ -62,6 +66,26 @@ public final class IntervenedModel implements LanguageModel {
       all = all.target(hooks.target().get());
     }
     return base.forward(batch, all, scope);
+  }
+
+  /** Generation with the interventions applied at every position of every step, before the caller's hooks. */
+  @Override
+  public Generation generate(List<long[]> prompts, GenerationOptions options, GenerationHooks hooks, NDManager scope) {
+    Hooks all = Hooks.none();
+    for (Intervention intervention : interventions) {
+      all = intervention.addTo(all);
+    }
+    GenerationHooks combined = GenerationHooks.of(all);
+    for (GenerationHooks.Scoped scoped : hooks.scoped()) {
+      combined = combined.on(scoped.positions(), scoped.hooks());
+    }
+    for (GenerationHooks.Sink sink : hooks.sinks()) {
+      combined = combined.sink(sink.positions(), sink.pattern(), sink.sink());
+    }
+    for (TokenSink tokens : hooks.tokenSinks()) {
+      combined = combined.tokens(tokens);
+    }
+    return base.generate(prompts, options, combined, scope);
   }
 
   @Override

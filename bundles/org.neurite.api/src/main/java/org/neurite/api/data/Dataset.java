@@ -30,4 +30,12 @@ public interface Dataset {
    *     file and the line
    */
   Stream<Example> examples();
+
+  /**
+   * Whether its texts are user messages to be wrapped in the model's chat template before the model
+   * reads them (the dataset steps' {@code chat} parameter); false by default.
+   */
+  default boolean chat() {
+    return false;
+  }
 }

@@ -7,5 +7,5 @@
  * nothing is installed in a model, so nothing needs cleaning up.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.neurite.api.hook;

@@ -10,5 +10,5 @@
  * ({@code blocks.3.mlp.hook_post}).
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.neurite.api.model;

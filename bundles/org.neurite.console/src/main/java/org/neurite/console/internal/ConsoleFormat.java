@@ -78,6 +78,9 @@ public final class ConsoleFormat implements Converter {
     } else if (value instanceof NeuronCommands.NeuronReport report) {
       return NeuronTables.text(report.summaries(), report.top())
           + (report.csv() == null ? "" : "wrote " + report.csvRows() + " rows to " + report.csv() + "\n");
+    } else if (value instanceof GenerateCommands.GeneratedText g) {
+      return "finish " + g.finishReason() + ", " + g.outputIds().length + " tokens, seed " + g.seed()
+          + (g.file() == null ? "" : "\n  wrote " + g.file());
     } else if (value instanceof RunCommands.RunList list) {
       return runs(list.runs());
     } else if (value instanceof RunDetail detail) {

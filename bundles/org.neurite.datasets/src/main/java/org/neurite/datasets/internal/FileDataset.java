@@ -68,6 +68,11 @@ final class FileDataset implements Dataset {
     return contentHash;
   }
 
+  @Override
+  public boolean chat() {
+    return options.has("chat") && options.get("chat").getAsBoolean();
+  }
+
   JsonObject options() {
     return options.deepCopy();
   }

@@ -25,10 +25,12 @@ import org.neurite.api.step.StepSpec;
 abstract class FileDatasetStep implements Step {
   static final ParamSpec PATH = ParamSpec.required("path", ParamType.PATH, "the file, relative to the workspace or absolute");
   static final ParamSpec NAME = ParamSpec.optional("name", ParamType.STRING, "\"\"", "a short name; default: the file name");
+  static final ParamSpec CHAT = ParamSpec.optional("chat", ParamType.BOOLEAN, "false",
+      "wrap each text (or prompt) as a user message in the model's chat template before the model reads it");
 
   /** Starts the spec every dataset step shares: its output. */
   static StepSpec.Builder spec(String name, String summary) {
-    return StepSpec.named(name).summary(summary).param(PATH).param(NAME)
+    return StepSpec.named(name).summary(summary).param(PATH).param(NAME).param(CHAT)
         .output("dataset", Dataset.class, "the examples, streamed from the file");
   }
 
@@ -111,7 +113,11 @@ abstract class FileDatasetStep implements Step {
       String file = path.getFileName().toString();
       name = file.contains(".") ? file.substring(0, file.lastIndexOf('.')) : file;
     }
-    FileDataset dataset = new FileDataset(name, format(), path, context.workspace().contentHash(path), options(context));
+    JsonObject options = options(context);
+    if (context.param("chat", Boolean.class)) {
+      options.addProperty("chat", true);
+    }
+    FileDataset dataset = new FileDataset(name, format(), path, context.workspace().contentHash(path), options);
     Map<String, Long> groups = new TreeMap<>();
     long count = 0;
     try (Progress progress = context.progress("reading " + path.getFileName(), Files.size(path));

@@ -1,6 +1,7 @@
 package org.neurite.datasets.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -97,6 +98,20 @@ class FileDatasetTest {
     assertEquals(dataset.persistedForm(), back.persistedForm());
     assertTrue(dataset.persistedForm().contains(ContentHash.sha256(file)));
     assertEquals(all(dataset), all(back));
+  }
+
+  @Test
+  void aChatDatasetSaysSoAndKeepsItThroughItsPersistedForm() throws Exception {
+    Path file = Files.writeString(dir.resolve("c.jsonl"), "{\"text\": \"Hi\"}\n");
+    FileDataset plain = dataset("jsonl", file, new Fields("text", "", "", ""), null);
+    var options = FileDatasetStep.fieldsOption(new Fields("text", "", "", ""));
+    options.addProperty("chat", true);
+    FileDataset chat = new FileDataset("d", "jsonl", file, ContentHash.sha256(file), options);
+    assertFalse(plain.chat());
+    assertTrue(chat.chat());
+    assertTrue(FileDataset.fromPersistedForm(chat.persistedForm()).chat());
+    assertFalse(FileDataset.fromPersistedForm(plain.persistedForm()).chat());
+    assertFalse(plain.persistedForm().contains("chat"), "a plain dataset's form (its memo key) is as before");
   }
 
   /** 200,000 lines streamed: the heap in use afterwards does not hold the file. */

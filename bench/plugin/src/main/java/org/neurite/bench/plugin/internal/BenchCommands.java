@@ -4,13 +4,19 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.felix.service.command.Descriptor;
+import org.neurite.api.NeuriteException;
 import org.neurite.api.backend.TensorBackend;
+import org.neurite.api.generate.Generated;
+import org.neurite.api.generate.GenerationHooks;
+import org.neurite.api.generate.GenerationOptions;
 import org.neurite.api.hook.HookSink;
 import org.neurite.api.hook.Hooks;
 import org.neurite.api.model.Forward;
@@ -31,7 +37,7 @@ import org.osgi.service.component.annotations.Reference;
 @Component(
     service = BenchCommands.class,
     property = {"osgi.command.scope=bench", "osgi.command.function=forward", "osgi.command.function=profile",
-        "osgi.command.function=matmul"})
+        "osgi.command.function=matmul", "osgi.command.function=generate"})
 public final class BenchCommands {
   private final ModelRepository models;
   private final TensorBackend backend;
@@ -91,6 +97,56 @@ public final class BenchCommands {
     return millis.entrySet().stream()
         .map(e -> String.format(Locale.ROOT, "%s %.4f", e.getKey(), e.getValue() / runs))
         .collect(Collectors.joining("\n"));
+  }
+
+  @Descriptor("time greedy generation of n tokens per sequence (EOS ignored): cached (the KV cache of"
+      + " LanguageModel.generate) or recompute (the whole sequence again at every step); prints milliseconds, then each"
+      + " sequence's tokens on a line")
+  public String generate(@Descriptor("a model name or folder") String model,
+      @Descriptor("a text file of token ids, one prompt per line") String ids,
+      @Descriptor("tokens to generate per sequence") int tokens, @Descriptor("cached or recompute") String mode) {
+    LanguageModel loaded = models.load(model, LoadOptions.defaults());
+    TokenBatch prompts = IdsFile.read(Path.of(ids));
+    List<long[]> sequences = new ArrayList<>();
+    for (int i = 0; i < prompts.size(); i++) {
+      sequences.add(prompts.ids(i));
+    }
+    long[][] out = new long[sequences.size()][];
+    long started = System.nanoTime();
+    try (NDManager scope = backend.newScope(loaded.device())) {
+      if (mode.equals("cached")) {
+        List<Generated> generated = loaded.generate(sequences, GenerationOptions.greedy(tokens).withIgnoreEos(true),
+            GenerationHooks.none(), scope).sequences();
+        for (int i = 0; i < out.length; i++) {
+          out[i] = generated.get(i).outputIds();
+        }
+      } else if (mode.equals("recompute")) {
+        List<long[]> grown = new ArrayList<>(sequences);
+        for (int step = 0; step < tokens; step++) {
+          try (NDManager work = scope.newSubManager()) {
+            TokenBatch batch = TokenBatch.of(grown, TokenBatch.Padding.LEFT);
+            NDArray logits = loaded.forward(batch, Hooks.none(), work).logits().get(":, -1, :");
+            long[] next = logits.argMax(1).toLongArray();
+            for (int i = 0; i < grown.size(); i++) {
+              long[] longer = Arrays.copyOf(grown.get(i), grown.get(i).length + 1);
+              longer[longer.length - 1] = next[i];
+              grown.set(i, longer);
+            }
+          }
+        }
+        for (int i = 0; i < out.length; i++) {
+          out[i] = Arrays.copyOfRange(grown.get(i), sequences.get(i).length, grown.get(i).length);
+        }
+      } else {
+        throw new NeuriteException("mode is '" + mode + "'; give cached or recompute.");
+      }
+    }
+    double millis = (System.nanoTime() - started) / 1e6;
+    StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%.3f", millis));
+    for (long[] row : out) {
+      text.append('\n').append(Arrays.stream(row).mapToObj(Long::toString).collect(Collectors.joining(" ")));
+    }
+    return text.toString();
   }
 
   @Descriptor("the rate of an n x n float32 matrix product on the CPU, median of runs; prints GFLOP/s")

@@ -54,7 +54,7 @@ final class DatasetLoop {
     }
     TokenBatch.Padding padding = model.spec().causal() ? TokenBatch.Padding.LEFT : TokenBatch.Padding.RIGHT;
     try (Stream<Example> examples = dataset.examples(); Progress progress = context.progress(label, total)) {
-      Batches batches = new Batches(examples, new Tokenization(model, maxTokens), groupField, size, padding);
+      Batches batches = new Batches(examples, tokenization(model, dataset, maxTokens), groupField, size, padding);
       while (batches.hasNext()) {
         context.checkCancelled();
         Batches.Batch batch = batches.next();
@@ -62,5 +62,11 @@ final class DatasetLoop {
         progress.advance(batch.examples().size());
       }
     }
+  }
+
+  /** How the model reads the dataset: its texts as they are, or in the model's chat template for a chat dataset. */
+  static Tokenization tokenization(LanguageModel model, Dataset dataset, int maxTokens) {
+    Tokenization plain = new Tokenization(model, maxTokens);
+    return dataset.chat() ? plain.withChat() : plain;
   }
 }

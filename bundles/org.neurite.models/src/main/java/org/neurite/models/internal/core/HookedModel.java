@@ -45,16 +45,30 @@ public abstract class HookedModel implements LanguageModel {
   /** The family's pass: embeddings, blocks (through {@link #blocks}) and final norm, computed in {@code work}. */
   protected abstract Outcome pass(TokenBatch batch, HookDispatch hooks, NDManager work);
 
+  /** A family's pass over a batch whose hooks are resolved. */
+  @FunctionalInterface
+  protected interface Pass {
+    Outcome run(HookDispatch hooks, NDManager work);
+  }
+
   @Override
   public final Forward forward(TokenBatch batch, Hooks hooks, NDManager scope) {
     check(batch);
+    return framed(batch, hooks, scope, (hooked, work) -> pass(batch, hooked, work));
+  }
+
+  /**
+   * The frame of every forward pass around {@code pass}: hooks resolved, gradients recorded only
+   * if asked, intermediate values freed, results in {@code scope}.
+   */
+  protected final Forward framed(TokenBatch batch, Hooks hooks, NDManager scope, Pass pass) {
     HookDispatch hooked = HookDispatch.resolve(hooks, spec, name(), batch, scope);
     boolean gradients = hooks.wantsGradients();
     boolean previousMode = gradients && origin.backend().recordGradients(true);
     try (NDManager work = scope.newSubManager()) {
       hooked.enter(work);
       NDArray mask = scope.create(batch.mask(), new Shape(batch.size(), batch.length()));
-      Outcome outcome = pass(batch, hooked, work);
+      Outcome outcome = pass.run(hooked, work);
       outcome.hidden().attach(scope);
       outcome.outputs().values().forEach(o -> o.attach(scope));
       HookedForward forward = new HookedForward(name(), batch, outcome.hidden(), mask, outcome.head(),

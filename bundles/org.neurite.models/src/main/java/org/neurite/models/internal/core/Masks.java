@@ -46,4 +46,28 @@ final class Masks {
       return shifted.mul(-BLOCKED);
     }
   }
+
+  /**
+   * The mask of a decoding step that continues cached sequences: [batch, 1, length, past + length].
+   * Query i is padded position {@code past + i}; key j is visible to it when j <= past + i, j is a
+   * real token ({@code keyMask}, [batch, past + length]) and (if {@code window > 0})
+   * {@code past + i - j < window}: with no past this is {@link #causal}.
+   */
+  static NDArray cached(NDManager m, long[] keyMask, int batch, int past, int length, int window, DataType type) {
+    int total = past + length;
+    try (NDArray q = m.arange(past, total, 1, DataType.INT64).reshape(length, 1);
+        NDArray k = m.arange(0, total, 1, DataType.INT64).reshape(1, total);
+        NDArray causal = k.lte(q);
+        NDArray earliest = q.sub(window);
+        NDArray inWindow = k.gt(earliest);
+        NDArray windowed = window > 0 ? causal.logicalAnd(inWindow) : causal.duplicate();
+        NDArray square = windowed.reshape(new Shape(1, 1, length, total));
+        NDArray keysReal = m.create(keyMask, new Shape(batch, 1, 1, total));
+        NDArray keys = keysReal.eq(1);
+        NDArray allowed = square.logicalAnd(keys);
+        NDArray asType = allowed.toType(type, false);
+        NDArray shifted = asType.sub(1.0)) {
+      return shifted.mul(-BLOCKED);
+    }
+  }
 }

@@ -2,8 +2,12 @@ package org.neurite.models.internal.repository;
 
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.neurite.api.NeuriteException;
+import org.neurite.api.generate.Generation;
+import org.neurite.api.generate.GenerationHooks;
+import org.neurite.api.generate.GenerationOptions;
 import org.neurite.api.hook.Hooks;
 import org.neurite.api.model.Forward;
 import org.neurite.api.model.LanguageModel;
@@ -56,6 +60,11 @@ public final class SharedModel implements LanguageModel {
   @Override
   public Forward forward(TokenBatch batch, Hooks hooks, NDManager scope) {
     return model.forward(batch, hooks, scope);
+  }
+
+  @Override
+  public Generation generate(List<long[]> prompts, GenerationOptions options, GenerationHooks hooks, NDManager scope) {
+    return model.generate(prompts, options, hooks, scope);
   }
 
   /** Refused: the model is shared. */
