@@ -33,7 +33,7 @@ import org.neurite.models.reference.TinyCheckpoints;
 /**
  * Decoding with the key/value cache gives what recomputing the whole sequence at every step gives:
  * the same greedy tokens over 64 steps and the same logits (within 1e-5 of their scale), for every
- * decoder family, Mistral well past its sliding window of 4.
+ * decoder family, Mistral well past its sliding window of 4, Gemma 2 and 3 past theirs.
  */
 class CachedDecodingTest {
   private static final int STEPS = 64;
@@ -56,7 +56,18 @@ class CachedDecodingTest {
         Arguments.of("gpt2", (CheckpointWriter) d -> TinyCheckpoints.gpt2(d).seed(3).positions(128).write()),
         Arguments.of("llama", (CheckpointWriter) d -> TinyCheckpoints.llama(d).seed(4).write()),
         Arguments.of("mistral", (CheckpointWriter) d -> TinyCheckpoints.mistral(d).seed(5).write()),
-        Arguments.of("qwen2", (CheckpointWriter) d -> TinyCheckpoints.qwen2(d).seed(6).write()));
+        Arguments.of("qwen2", (CheckpointWriter) d -> TinyCheckpoints.qwen2(d).seed(6).write()),
+        Arguments.of("qwen3", (CheckpointWriter) d -> TinyCheckpoints.qwen3(d).seed(7).write()),
+        Arguments.of("gemma", (CheckpointWriter) d -> TinyCheckpoints.gemma(d).seed(8).write()),
+        Arguments.of("gemma2 (softcaps, alternating windows)", (CheckpointWriter) d -> TinyCheckpoints.gemma2(d).seed(9)
+            .write()),
+        Arguments.of("gemma3 (local and global ropes)", (CheckpointWriter) d -> TinyCheckpoints.gemma3(d).seed(10)
+            .write()),
+        Arguments.of("phi3", (CheckpointWriter) d -> TinyCheckpoints.phi3(d).seed(11).write()),
+        Arguments.of("gpt-neox (parallel residual, partial rotary)", (CheckpointWriter) d -> TinyCheckpoints.gptNeox(d)
+            .seed(12).write()),
+        Arguments.of("opt (learned positions, offset 2)", (CheckpointWriter) d -> TinyCheckpoints.opt(d).seed(13)
+            .maxPositions(128).write()));
   }
 
   @FunctionalInterface

@@ -21,7 +21,7 @@ public final class OptCheckpoint extends CheckpointBuilder<OptCheckpoint> {
   private final int heads = 4;
   private final int ffn = 64;
   private final int vocab = 64;
-  private final int maxPositions = 64;
+  private int maxPositions = 64;
   private int projDim = 32;
   private boolean layerNormBefore = true;
   private boolean tied = true;
@@ -32,6 +32,12 @@ public final class OptCheckpoint extends CheckpointBuilder<OptCheckpoint> {
   }
 
   /** do_layer_norm_before (default true); false is OPT-350m's post-LN layout without a final norm. */
+  /** max_position_embeddings (the table has two rows more). */
+  public OptCheckpoint maxPositions(int value) {
+    maxPositions = value;
+    return this;
+  }
+
   public OptCheckpoint layerNormBefore(boolean value) {
     this.layerNormBefore = value;
     return this;
