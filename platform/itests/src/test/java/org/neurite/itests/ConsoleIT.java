@@ -63,7 +63,7 @@ class ConsoleIT {
     assertFalse(help.contains("felix:lb"), help);
     assertFalse(help.contains("default"), "Gogo's not-found hook is no command to list: " + help);
     Object list = neurite.call("help");
-    assertEquals(List.of("diff", "generate", "help", "info", "lineage", "load", "models", "resume", "run", "runs",
+    assertEquals(List.of("diff", "generate", "help", "info", "lineage", "load", "models", "neurons", "resume", "run", "runs",
         "selftest", "show", "steps", "trace", "unload", "validate"), Values.list(list, "neurite").stream().map(c -> Values.get(c, "name")).toList());
     assertTrue(Values.list(list, "neurite").stream().noneMatch(c -> ((String) Values.get(c, "description")).isEmpty()));
 
