@@ -21,8 +21,14 @@ public interface ModelFamily {
   /** The {@code model_type} values it reads, for messages when none accepts a folder. */
   java.util.List<String> modelTypes();
 
-  /** Whether it can load a model with this configuration. */
-  boolean accepts(ModelConfig config);
+  /**
+   * Whether it can load a model with this configuration; by default, whether its {@code model_type}
+   * is one of {@link #modelTypes()}. A family that tells its folders apart by more than the type
+   * (an architecture name, a key) overrides it.
+   */
+  default boolean accepts(ModelConfig config) {
+    return modelTypes().contains(config.modelType());
+  }
 
   /**
    * Loads the weights (memory-mapped, converted to the compute type) into a scope of its own that

@@ -4,5 +4,5 @@
  * {@link org.neurite.api.model.ModelSource} into a {@link org.neurite.api.model.LanguageModel}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.neurite.api.family;

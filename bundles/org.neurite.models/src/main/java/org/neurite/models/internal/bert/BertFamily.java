@@ -39,10 +39,6 @@ public final class BertFamily implements ModelFamily {
     return List.of("bert");
   }
 
-  @Override
-  public boolean accepts(ModelConfig config) {
-    return config.modelType().equals("bert");
-  }
 
   @Override
   public LanguageModel load(ModelSource source, LoadOptions options, TensorBackend backend) {

@@ -46,10 +46,6 @@ public final class GemmaFamily implements ModelFamily {
     return TYPES;
   }
 
-  @Override
-  public boolean accepts(ModelConfig config) {
-    return TYPES.contains(config.modelType());
-  }
 
   @Override
   public LanguageModel load(ModelSource source, LoadOptions options, TensorBackend backend) {

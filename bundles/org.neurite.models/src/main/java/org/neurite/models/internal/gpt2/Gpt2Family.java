@@ -37,10 +37,6 @@ public final class Gpt2Family implements ModelFamily {
     return List.of("gpt2");
   }
 
-  @Override
-  public boolean accepts(ModelConfig config) {
-    return config.modelType().equals("gpt2");
-  }
 
   @Override
   public LanguageModel load(ModelSource source, LoadOptions options, TensorBackend backend) {

@@ -41,10 +41,6 @@ public final class LlamaFamily implements ModelFamily {
     return TYPES;
   }
 
-  @Override
-  public boolean accepts(ModelConfig config) {
-    return TYPES.contains(config.modelType());
-  }
 
   @Override
   public LanguageModel load(ModelSource source, LoadOptions options, TensorBackend backend) {

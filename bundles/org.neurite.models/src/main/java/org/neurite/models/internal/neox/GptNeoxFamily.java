@@ -45,10 +45,6 @@ public final class GptNeoxFamily implements ModelFamily {
     return List.of("gpt_neox");
   }
 
-  @Override
-  public boolean accepts(ModelConfig config) {
-    return config.modelType().equals("gpt_neox");
-  }
 
   @Override
   public LanguageModel load(ModelSource source, LoadOptions options, TensorBackend backend) {

@@ -46,10 +46,6 @@ public final class OptFamily implements ModelFamily {
     return List.of("opt");
   }
 
-  @Override
-  public boolean accepts(ModelConfig config) {
-    return config.modelType().equals("opt");
-  }
 
   @Override
   public LanguageModel load(ModelSource source, LoadOptions options, TensorBackend backend) {

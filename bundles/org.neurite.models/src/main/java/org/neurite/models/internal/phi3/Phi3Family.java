@@ -44,10 +44,6 @@ public final class Phi3Family implements ModelFamily {
     return List.of("phi3");
   }
 
-  @Override
-  public boolean accepts(ModelConfig config) {
-    return config.modelType().equals("phi3");
-  }
 
   @Override
   public LanguageModel load(ModelSource source, LoadOptions options, TensorBackend backend) {

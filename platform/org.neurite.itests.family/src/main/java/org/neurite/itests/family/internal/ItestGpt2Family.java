@@ -37,10 +37,6 @@ public final class ItestGpt2Family implements ModelFamily {
     return List.of("itest-gpt2");
   }
 
-  @Override
-  public boolean accepts(ModelConfig config) {
-    return config.modelType().equals("itest-gpt2");
-  }
 
   @Override
   public LanguageModel load(ModelSource source, LoadOptions options, TensorBackend backend) {
