@@ -56,11 +56,9 @@ public final class StatsStep implements Step {
   }
 
   @Override
-  @SuppressWarnings("unchecked")
   public StepResult run(StepContext context) throws Exception {
     LanguageModel model = context.input("model", LanguageModel.class);
     Dataset dataset = context.input("dataset", Dataset.class);
-    String where = "Step " + context.stepId();
     PooledRows rows = PooledRows.of(context, model);
     Positions positions = rows.positions();
     Pooling pooling = rows.pooling();
