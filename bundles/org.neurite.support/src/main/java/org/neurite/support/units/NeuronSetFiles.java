@@ -62,8 +62,8 @@ public final class NeuronSetFiles {
     } catch (JsonParseException e) {
       throw new NeuriteException(file + " is not valid JSON: " + e.getMessage(), e);
     }
-    if (!parsed.isJsonObject() || !parsed.getAsJsonObject().has("kind")
-        || !KIND.equals(parsed.getAsJsonObject().get("kind").getAsString())) {
+    JsonElement kind = parsed.isJsonObject() ? parsed.getAsJsonObject().get("kind") : null;
+    if (kind == null || !kind.isJsonPrimitive() || !KIND.equals(kind.getAsString())) {
       throw new NeuriteException(file + " is not a neuron-set file (no \"kind\": \"neuron-set\"); give a file that a"
           + " selection step wrote.");
     }
@@ -72,7 +72,7 @@ public final class NeuronSetFiles {
     try {
       for (JsonElement e : json.getAsJsonArray("members")) {
         JsonObject m = e.getAsJsonObject();
-        members.add(new NeuronSet.Member(new Unit(m.get("hook").getAsString(), m.get("index").getAsInt()),
+        members.add(new NeuronSet.Member(new Unit(m.get("hook").getAsString(), index(m.get("index"))),
             m.get("score").getAsDouble(), m.get("group").getAsString()));
       }
       return new NeuronSet(json.get("name").getAsString(), json.get("statistic").getAsString(), members);
@@ -80,5 +80,14 @@ public final class NeuronSetFiles {
       throw new NeuriteException(file + " is not a well-formed neuron set (" + e.getMessage() + "); each member needs"
           + " hook, index, score and group.", e);
     }
+  }
+
+  /** A unit's index: a whole number from 0, never a fraction silently truncated. */
+  private static int index(JsonElement value) {
+    double d = value.getAsDouble();
+    if (d != Math.rint(d) || d < 0 || d > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("index " + value + " is not a whole number from 0");
+    }
+    return (int) d;
   }
 }

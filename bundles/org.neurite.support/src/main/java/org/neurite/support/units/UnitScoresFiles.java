@@ -63,7 +63,12 @@ public final class UnitScoresFiles {
         scores.computeIfAbsent(entry.name().substring(0, slash), h -> new LinkedHashMap<>())
             .put(entry.name().substring(slash + 1), values);
       }
-      return new UnitScores(in.metadata().getOrDefault(STATISTIC_KEY, ""), scores);
+      try {
+        return new UnitScores(in.metadata().getOrDefault(STATISTIC_KEY, ""), scores);
+      } catch (IllegalArgumentException e) {
+        throw new NeuriteException(file + " is not a well-formed unit-scores file: " + e.getMessage()
+            + "; give a file that a scoring step wrote.", e);
+      }
     }
   }
 }

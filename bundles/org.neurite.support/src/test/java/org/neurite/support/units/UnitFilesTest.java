@@ -73,4 +73,24 @@ class UnitFilesTest {
     assertThrows(IllegalArgumentException.class, () -> new NeuronSet("dup", "s", List.of(a.members().get(0),
         a.members().get(0))));
   }
+
+  @Test
+  void malformedFilesGiveOneMessageNamingTheFile() throws Exception {
+    Path set = dir.resolve("set.json");
+    Files.writeString(set, "{\"kind\": \"neuron-set\", \"name\": \"x\", \"statistic\": \"s\", \"members\":"
+        + " [{\"hook\": \"h\", \"index\": 1.5, \"score\": 1, \"group\": \"g\"}]}");
+    NeuriteException fraction = assertThrows(NeuriteException.class, () -> NeuronSetFiles.read(set));
+    assertTrue(fraction.getMessage().startsWith(set + " is not a well-formed neuron set (index 1.5 is not a whole number"
+        + " from 0)"), fraction.getMessage());
+    Files.writeString(set, "{\"kind\": null}");
+    NeuriteException kind = assertThrows(NeuriteException.class, () -> NeuronSetFiles.read(set));
+    assertTrue(kind.getMessage().startsWith(set + " is not a neuron-set file"), kind.getMessage());
+
+    Path scores = dir.resolve("scores.safetensors");
+    new org.neurite.support.safetensors.SafetensorsWriter().metadata(UnitScoresFiles.KIND_KEY, UnitScoresFiles.KIND)
+        .add("h/a", new long[] {1}, new float[] {1}).add("h/b", new long[] {2}, new float[] {1, 2}).write(scores);
+    NeuriteException unequal = assertThrows(NeuriteException.class, () -> UnitScoresFiles.read(scores));
+    assertTrue(unequal.getMessage().startsWith(scores + " is not a well-formed unit-scores file: hook h has 1 scores"),
+        unequal.getMessage());
+  }
 }
