@@ -7,9 +7,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.BinaryOperator;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.neurite.analysis.batch.Batches;
 import org.neurite.analysis.capture.Positions;
 import org.neurite.analysis.eval.EmbeddingShift;
+import org.neurite.analysis.eval.GreedyMatch;
 import org.neurite.analysis.eval.GroupLoss;
+import org.neurite.analysis.eval.GroupRate;
 import org.neurite.analysis.eval.LossEvaluator;
 import org.neurite.analysis.intervene.IntervenedModel;
 import org.neurite.analysis.intervene.Intervention;
@@ -49,7 +56,12 @@ public final class AblationStep implements Step {
       .param(ParamSpec.optional("positions", ParamType.STRING, "\"all\"", "where to intervene: all, last or first"))
       .param(ParamSpec.optional("seed", ParamType.INTEGER, "1", "the seed of the random controls"))
       .param(ParamSpec.optional("response_only", ParamType.BOOLEAN, "false",
-          "causal models: count the loss of response tokens only")))
+          "causal models: count the loss of response tokens only"))
+      .param(ParamSpec.optional("measure", ParamType.STRING, "\"loss\"", "causal models: loss (next-token loss,"
+          + " ratio intervened / base) or greedy_match (the fraction of prompts whose greedy continuation is their"
+          + " response, relative drop (base - intervened) / base)"))
+      .param(ParamSpec.optional("prefix_tokens", ParamType.INTEGER, "0", "greedy_match: how many leading response"
+          + " tokens must match (relation neurons: 2); 0 for the whole response")))
       .output("effects", Path.class, "the effect matrix as JSON: for each ablated group, each measured group's"
           + " base, targeted and control values")
       .build();
@@ -82,8 +94,17 @@ public final class AblationStep implements Step {
           "control " + group + " (seed " + seed + ")"));
     }
     context.metric("control.seed", "", seed);
-    JsonObject effects = causal ? losses(context, model, dataset, targeted, controls)
-        : shifts(context, model, dataset, targeted, controls);
+    String measure = context.param("measure", String.class).toLowerCase(Locale.ROOT);
+    if (!measure.equals("loss") && !measure.equals("greedy_match")) {
+      throw Steps.bad(context, "measure", "'" + measure + "' is not one of loss, greedy_match.");
+    }
+    if (!causal && measure.equals("greedy_match")) {
+      throw Steps.bad(context, "measure", "greedy_match needs a causal language model with a head; " + model.name()
+          + " (" + model.spec().family() + ") is measured by the shift of its embeddings: leave measure out.");
+    }
+    JsonObject effects = !causal ? shifts(context, model, dataset, targeted, controls)
+        : measure.equals("loss") ? losses(context, model, dataset, targeted, controls)
+        : greedyMatches(context, model, dataset, targeted, controls);
     effects.addProperty("operation", operation.toString());
     effects.addProperty("positions", positions.name().toLowerCase(Locale.ROOT));
     effects.addProperty("seed", seed);
@@ -96,46 +117,82 @@ public final class AblationStep implements Step {
       Map<String, LanguageModel> controls) {
     LossEvaluator evaluator = new LossEvaluator(context.backend(), context.device(), context.param("response_only",
         Boolean.class));
-    GroupLoss base = new GroupLoss();
-    Map<String, GroupLoss> byTarget = new LinkedHashMap<>();
-    Map<String, GroupLoss> byControl = new LinkedHashMap<>();
-    targeted.keySet().forEach(g -> {
-      byTarget.put(g, new GroupLoss());
-      byControl.put(g, new GroupLoss());
-    });
-    DatasetLoop.run(context, model, dataset, "ablation", batch -> {
-      evaluator.add(model, batch, base);
-      targeted.forEach((g, m) -> evaluator.add(m, batch, byTarget.get(g)));
-      controls.forEach((g, m) -> evaluator.add(m, batch, byControl.get(g)));
-    });
-    List<String> measured = new ArrayList<>();
-    base.groups().forEach(measured::add);
-    JsonObject matrix = new JsonObject();
-    for (String g : measured) {
-      context.metric("loss.base", g, base.loss(g));
+    Map<String, GroupLoss> values = measureAll(context, model, dataset, targeted, controls, GroupLoss::new,
+        evaluator::add);
+    return matrix(context, targeted.keySet(), values, GroupLoss::groups, "loss", "ratio", (g, v) -> v.loss(g), (b, x) -> x / b,
+        "next-token loss (nats per token); ratios are intervened / base");
+  }
+
+  private JsonObject greedyMatches(StepContext context, LanguageModel model, Dataset dataset,
+      Map<String, LanguageModel> targeted, Map<String, LanguageModel> controls) {
+    long prefix = context.param("prefix_tokens", Long.class);
+    if (prefix < 0) {
+      throw Steps.bad(context, "prefix_tokens", prefix + " is negative; give 0 (the whole response) or more.");
     }
-    for (String ablated : targeted.keySet()) {
+    GreedyMatch match = new GreedyMatch(context.backend(), context.device(), (int) prefix);
+    Map<String, GroupRate> values = measureAll(context, model, dataset, targeted, controls, GroupRate::new, match::add);
+    return matrix(context, targeted.keySet(), values, GroupRate::groups, "accuracy", "drop", (g, v) -> v.rate(g),
+        (b, x) -> b == 0 ? 0 : (b - x) / b, "greedy match: the fraction of prompts whose greedy continuation is their"
+        + " response" + (prefix == 0 ? "" : " (its first " + prefix + " tokens)") + "; drops are (base - intervened)"
+        + " / base");
+  }
+
+  /** One accumulator per model, keyed base, targeted:G, control:G, filled in one pass over the dataset. */
+  private static <A> Map<String, A> measureAll(StepContext context, LanguageModel model, Dataset dataset,
+      Map<String, LanguageModel> targeted, Map<String, LanguageModel> controls, Supplier<A> fresh,
+      TriConsumer<LanguageModel, Batches.Batch, A> add) {
+    Map<String, LanguageModel> models = new LinkedHashMap<>();
+    models.put("base", model);
+    targeted.forEach((g, m) -> models.put("targeted:" + g, m));
+    controls.forEach((g, m) -> models.put("control:" + g, m));
+    Map<String, A> values = new LinkedHashMap<>();
+    models.keySet().forEach(k -> values.put(k, fresh.get()));
+    DatasetLoop.run(context, model, dataset, "ablation", batch -> models.forEach((k, m) -> add.accept(m, batch,
+        values.get(k))));
+    return values;
+  }
+
+  private interface TriConsumer<A, B, C> {
+    void accept(A a, B b, C c);
+  }
+
+  /**
+   * The effect matrix of a causal measure: for each ablated group and each measured group the base,
+   * targeted and control values and their comparison with the base ({@code relative}), as cells and
+   * metrics ({@code NAME.base}, {@code NAME.targeted:G}, {@code RELATIVE.control:G}, ...).
+   */
+  private static <A> JsonObject matrix(StepContext context, Iterable<String> ablatedGroups, Map<String, A> values,
+      Function<A, Iterable<String>> groups, String name, String relative, BiFunction<String, A, Double> value, BinaryOperator<Double> compare,
+      String description) {
+    A base = values.get("base");
+    List<String> measured = new ArrayList<>();
+    groups.apply(base).forEach(measured::add);
+    for (String g : measured) {
+      context.metric(name + ".base", g, value.apply(g, base));
+    }
+    JsonObject matrix = new JsonObject();
+    for (String ablated : ablatedGroups) {
       JsonObject row = new JsonObject();
       for (String g : measured) {
-        double b = base.loss(g);
-        double t = byTarget.get(ablated).loss(g);
-        double c = byControl.get(ablated).loss(g);
-        context.metric("loss.targeted:" + ablated, g, t);
-        context.metric("loss.control:" + ablated, g, c);
-        context.metric("ratio.targeted:" + ablated, g, t / b);
-        context.metric("ratio.control:" + ablated, g, c / b);
+        double b = value.apply(g, base);
+        double t = value.apply(g, values.get("targeted:" + ablated));
+        double c = value.apply(g, values.get("control:" + ablated));
+        context.metric(name + ".targeted:" + ablated, g, t);
+        context.metric(name + ".control:" + ablated, g, c);
+        context.metric(relative + ".targeted:" + ablated, g, compare.apply(b, t));
+        context.metric(relative + ".control:" + ablated, g, compare.apply(b, c));
         JsonObject cell = new JsonObject();
         cell.addProperty("base", b);
         cell.addProperty("targeted", t);
         cell.addProperty("control", c);
-        cell.addProperty("targeted_ratio", t / b);
-        cell.addProperty("control_ratio", c / b);
+        cell.addProperty("targeted_" + relative, compare.apply(b, t));
+        cell.addProperty("control_" + relative, compare.apply(b, c));
         row.add(g, cell);
       }
       matrix.add(ablated, row);
     }
     JsonObject out = new JsonObject();
-    out.addProperty("measure", "next-token loss (nats per token); ratios are intervened / base");
+    out.addProperty("measure", description);
     out.add("matrix", matrix);
     return out;
   }
