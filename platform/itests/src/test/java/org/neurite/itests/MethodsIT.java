@@ -75,6 +75,65 @@ class MethodsIT {
     assertTrue(shown.out().contains("neuron set language-classes"), shown::toString);
   }
 
+  @Test
+  void relationNeuronsOfATrainedTinyLlamaCostTheirRelationsFactsAsTheReferenceSays() throws Exception {
+    Path reference = Path.of("../../plugins/org.neurite.methods.knowledge/src/test/resources/reference/relation")
+        .toAbsolutePath().normalize();
+    JsonObject expected = json(reference.resolve("relation_expected.json"));
+    Files.createDirectories(workspace.resolve("datasets"));
+    StringBuilder detect = new StringBuilder();
+    StringBuilder heldOut = new StringBuilder();
+    for (String line : Files.readAllLines(reference.resolve("facts.jsonl"))) {
+      JsonObject fact = JsonParser.parseString(line).getAsJsonObject();
+      fact.addProperty("prompt", fact.get("prompt").getAsString() + " ");
+      (fact.get("split").getAsString().equals("detect") ? detect : heldOut).append(fact).append('\n');
+    }
+    Files.writeString(workspace.resolve("datasets/facts-detect.jsonl"), detect);
+    Files.writeString(workspace.resolve("datasets/facts-eval.jsonl"), heldOut);
+    Distribution.Result run = Distribution.run(workspace, "run", "workflows/methods/relation.json",
+        "--set", "model=" + reference.resolve("tiny-llama"), "--set", "detect=datasets/facts-detect.jsonl",
+        "--set", "evaluate=datasets/facts-eval.jsonl", "--set", "top_k=10", "--set", "negatives_per_positive=0",
+        "--set", "prefix_tokens=0");
+    assertEquals(0, run.exitCode(), run::toString);
+    run.out().lines().filter(l -> l.contains("SUCCEEDED")).forEach(l -> System.out.println("relation workflow: " + l.trim()));
+    JsonObject relations = json(workspace.resolve("runs/1/relation/relation.json")).getAsJsonObject("relations");
+    JsonObject referenceAp = expected.getAsJsonObject("ap").getAsJsonObject("all_negatives/filtered");
+    for (String relation : relations.keySet()) {
+      assertEquals(referenceAp.getAsJsonObject(relation).getAsJsonArray("positive_ids").size(),
+          relations.getAsJsonObject(relation).get("positives").getAsInt(), relation + ": the known facts");
+      double top = relations.getAsJsonObject(relation).getAsJsonArray("top").get(0).getAsJsonObject().get("ap")
+          .getAsDouble();
+      double want = referenceAp.getAsJsonObject(relation).getAsJsonObject("top").getAsJsonObject("10")
+          .getAsJsonArray("ap").get(0).getAsDouble();
+      assertEquals(want, top, 1e-6, relation + ": the best unit's AP");
+    }
+    JsonObject matrix = json(workspace.resolve("runs/1/ablation/effects.json")).getAsJsonObject("matrix");
+    var accDeact = expected.getAsJsonObject("evaluation").getAsJsonObject("all_negatives/filtered")
+        .getAsJsonArray("acc_deact");
+    var names = expected.getAsJsonArray("relations");
+    double diagonal = 0;
+    double control = 0;
+    for (int j = 0; j < names.size(); j++) {
+      String ablated = names.get(j).getAsString();
+      for (int i = 0; i < names.size(); i++) {
+        JsonObject cell = matrix.getAsJsonObject(ablated).getAsJsonObject(names.get(i).getAsString());
+        assertEquals(accDeact.get(i).getAsJsonArray().get(j).getAsDouble(), cell.get("targeted").getAsDouble(), 1e-9,
+            names.get(i) + " with " + ablated + "'s units zeroed");
+      }
+      JsonObject own = matrix.getAsJsonObject(ablated).getAsJsonObject(ablated);
+      diagonal += own.get("targeted_drop").getAsDouble() / names.size();
+      control += own.get("control_drop").getAsDouble() / names.size();
+      System.out.printf("zeroing %s's 10 relation units: %s accuracy %.3f -> %.3f (drop %.3f), random control drop"
+          + " %.3f%n", ablated, ablated, own.get("base").getAsDouble(), own.get("targeted").getAsDouble(),
+          own.get("targeted_drop").getAsDouble(), own.get("control_drop").getAsDouble());
+    }
+    System.out.printf("relation neurons: mean intra-relation drop %.3f, its random controls' %.3f%n", diagonal, control);
+    Distribution.Result shown = Distribution.run(workspace, "neurons", "1", "--top", "3");
+    assertEquals(0, shown.exitCode(), shown::toString);
+    assertTrue(shown.out().contains("relation.neurons"), shown::toString);
+    assertTrue(shown.out().contains("  group capital: "), shown::toString);
+  }
+
   private static JsonObject json(Path file) throws Exception {
     return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
   }
