@@ -6,5 +6,5 @@
  * {@link org.neurite.api.NeuriteException} that says what is wrong and how to fix it.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.1.0")
 package org.neurite.analysis.contrast;

@@ -6,7 +6,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.neurite.analysis.contrast.AveragePrecision;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import org.neurite.analysis.contrast.UnitRanking;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.analysis.NeuronSet;
 import org.neurite.api.analysis.Unit;
@@ -37,7 +39,8 @@ record RelationNeurons(List<String> relations, Map<String, float[]> hooks, Map<S
   /** One relation's outcome: its scores per hook point, the negatives drawn (example indices), the top units. */
   record PerRelation(String relation, int positives, long[] negatives, Map<String, double[]> ap, List<Unit> top) {}
 
-  List<PerRelation> run(Options options, String where) {
+  /** Scores every relation; {@code scope} holds the arrays the ranking sorts on the tensor backend. */
+  List<PerRelation> run(Options options, NDManager scope, String where) {
     int n = group.length;
     List<PerRelation> out = new ArrayList<>();
     SplittableRandom random = new SplittableRandom(options.seed());
@@ -76,8 +79,28 @@ record RelationNeurons(List<String> relations, Map<String, float[]> hooks, Map<S
       Map<String, double[]> ap = new LinkedHashMap<>();
       List<Unit> units = new ArrayList<>();
       List<Double> scores = new ArrayList<>();
+      int taking = 0;
+      for (boolean c : chosen) {
+        taking += c ? 1 : 0;
+      }
+      boolean[] labels = new boolean[taking];
+      int[] rowsTaken = new int[taking];
+      for (int i = 0, k = 0; i < n; i++) {
+        if (chosen[i]) {
+          labels[k] = positive[i];
+          rowsTaken[k++] = i;
+        }
+      }
       hooks.forEach((hook, rows) -> {
-        double[] a = AveragePrecision.perUnit(rows, widths.get(hook), positive, chosen);
+        int width = widths.get(hook);
+        float[] taken = new float[rowsTaken.length * width];
+        for (int k = 0; k < rowsTaken.length; k++) {
+          System.arraycopy(rows, rowsTaken[k] * width, taken, k * width, width);
+        }
+        double[] a;
+        try (NDManager work = scope.newSubManager()) {
+          a = UnitRanking.averagePrecision(work.create(taken, new Shape(rowsTaken.length, width)), labels);
+        }
         ap.put(hook, a);
         for (int u = 0; u < a.length; u++) {
           units.add(new Unit(hook, u));

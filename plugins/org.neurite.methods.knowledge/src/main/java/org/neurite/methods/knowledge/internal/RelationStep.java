@@ -1,5 +1,6 @@
 package org.neurite.methods.knowledge.internal;
 
+import ai.djl.ndarray.NDManager;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
@@ -91,7 +92,10 @@ public final class RelationStep implements Step {
     RelationNeurons.Options options = new RelationNeurons.Options(
         (int) positive(context, "negatives_per_positive", true), (int) positive(context, "top_k", false),
         context.param("seed", Long.class));
-    List<RelationNeurons.PerRelation> results = method.run(options, where);
+    List<RelationNeurons.PerRelation> results;
+    try (NDManager scope = context.backend().newScope(context.device())) {
+      results = method.run(options, scope, where);
+    }
     Map<String, Map<String, float[]>> scores = new LinkedHashMap<>();
     for (RelationNeurons.PerRelation r : results) {
       r.ap().forEach((hook, ap) -> {

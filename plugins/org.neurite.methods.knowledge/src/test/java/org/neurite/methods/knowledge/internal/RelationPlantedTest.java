@@ -22,6 +22,12 @@ import org.neurite.testbed.PlantedModel;
  * every hook point pooled; a batch ranks as its prompts alone.
  */
 class RelationPlantedTest {
+  static final ai.djl.ndarray.NDManager SCOPE = PlantedTestbed.BACKEND.newScope("cpu");
+
+  @org.junit.jupiter.api.AfterAll
+  static void closeScope() {
+    SCOPE.close();
+  }
   @TempDir Path dir;
 
   @Test
@@ -35,7 +41,7 @@ class RelationPlantedTest {
         hooks.add("blocks." + l + ".hook_mlp_out");
       }
       RelationNeurons method = PromptRows.of(testbed.model, testbed.examples, relations, hooks, Positions.ALL, null, 8);
-      List<RelationNeurons.PerRelation> results = method.run(new RelationNeurons.Options(4, 3, 1), "test");
+      List<RelationNeurons.PerRelation> results = method.run(new RelationNeurons.Options(4, 3, 1), SCOPE, "test");
       NeuronSet neurons = RelationNeurons.neurons("relation", results);
       Set<String> truth = new HashSet<>();
       planted.planted().forEach((group, units) -> {
@@ -58,8 +64,8 @@ class RelationPlantedTest {
       }
 
       RelationNeurons single = PromptRows.of(testbed.model, testbed.examples, relations, hooks, Positions.ALL, null, 1);
-      List<RelationNeurons.PerRelation> alone = single.run(new RelationNeurons.Options(0, 3, 1), "test");
-      List<RelationNeurons.PerRelation> batched = method.run(new RelationNeurons.Options(0, 3, 1), "test");
+      List<RelationNeurons.PerRelation> alone = single.run(new RelationNeurons.Options(0, 3, 1), SCOPE, "test");
+      List<RelationNeurons.PerRelation> batched = method.run(new RelationNeurons.Options(0, 3, 1), SCOPE, "test");
       for (int r = 0; r < relations.size(); r++) {
         for (String hook : hooks) {
           double[] a = alone.get(r).ap().get(hook);

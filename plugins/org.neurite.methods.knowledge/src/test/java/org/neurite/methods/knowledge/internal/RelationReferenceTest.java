@@ -45,6 +45,12 @@ import org.neurite.support.files.WorkspaceFolders;
  * as {@code capture} keeps them, in float32.
  */
 class RelationReferenceTest {
+  static final ai.djl.ndarray.NDManager SCOPE = PlantedTestbed.BACKEND.newScope("cpu");
+
+  @org.junit.jupiter.api.AfterAll
+  static void closeScope() {
+    SCOPE.close();
+  }
   static final Path REFERENCE = Path.of("src/test/resources/reference/relation");
   static final String[] MODULES = {"gate", "up", "down"};
   @TempDir Path workspace;
@@ -99,7 +105,7 @@ class RelationReferenceTest {
         RelationNeurons method = variant.equals("filtered") ? filtered : unfiltered;
         JsonObject byRelation = expected.getAsJsonObject("ap").getAsJsonObject("all_negatives/" + variant);
         for (int k : new int[] {5, 10, 20}) {
-          List<RelationNeurons.PerRelation> results = method.run(new RelationNeurons.Options(0, k, 1), "test");
+          List<RelationNeurons.PerRelation> results = method.run(new RelationNeurons.Options(0, k, 1), SCOPE, "test");
           for (RelationNeurons.PerRelation r : results) {
             JsonObject want = byRelation.getAsJsonObject(r.relation());
             assertEquals(want.getAsJsonArray("positive_ids").size(), r.positives(), variant + " " + r.relation());
