@@ -7,10 +7,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
+import org.neurite.analysis.batch.Batches;
 import org.neurite.analysis.capture.Positions;
 import org.neurite.analysis.eval.EmbeddingShift;
 import org.neurite.analysis.eval.GroupLoss;
 import org.neurite.analysis.eval.LossEvaluator;
+import org.neurite.analysis.eval.MultipleChoice;
 import org.neurite.analysis.intervene.IntervenedModel;
 import org.neurite.analysis.intervene.Intervention;
 import org.neurite.analysis.intervene.Operation;
@@ -49,7 +52,12 @@ public final class AblationStep implements Step {
       .param(ParamSpec.optional("positions", ParamType.STRING, "\"all\"", "where to intervene: all, last or first"))
       .param(ParamSpec.optional("seed", ParamType.INTEGER, "1", "the seed of the random controls"))
       .param(ParamSpec.optional("response_only", ParamType.BOOLEAN, "false",
-          "causal models: count the loss of response tokens only")))
+          "causal models: count the loss of response tokens only"))
+      .param(ParamSpec.optional("measure", ParamType.STRING, "\"loss\"", "causal models: loss (next-token loss) or"
+          + " mcq (multiple-choice accuracy by the answer letter's logit, as eval.mcq's letter method; the dataset needs"
+          + " choices and answer)"))
+      .param(ParamSpec.optional("letters", ParamType.STRING_LIST, "[\"A\",\"B\",\"C\",\"D\",\"E\",\"F\",\"G\",\"H\"]",
+          "measure mcq: the labels of the options, in order")))
       .output("effects", Path.class, "the effect matrix as JSON: for each ablated group, each measured group's"
           + " base, targeted and control values")
       .build();
@@ -68,6 +76,14 @@ public final class AblationStep implements Step {
     Positions positions = Positions.parse(context.param("positions", String.class), "Step " + context.stepId());
     long seed = context.param("seed", Long.class);
     boolean causal = model.spec().causal() && model.spec().hasLogits();
+    String measure = context.param("measure", String.class).toLowerCase(Locale.ROOT);
+    if (!measure.equals("loss") && !measure.equals("mcq")) {
+      throw Steps.bad(context, "measure", "'" + measure + "' is not one of loss, mcq.");
+    }
+    if (measure.equals("mcq") && !causal) {
+      throw Steps.bad(context, "measure", "mcq needs a causal model with a language-model head; " + model.name()
+          + " is an encoder. Use measure loss (the embedding shift) for it.");
+    }
     if (neurons.groups().isEmpty()) {
       throw new NeuriteException("Step " + context.stepId() + ": the neuron set " + neurons.name() + " is empty; there"
           + " is nothing to ablate. Loosen the selection rule.");
@@ -82,7 +98,8 @@ public final class AblationStep implements Step {
           "control " + group + " (seed " + seed + ")"));
     }
     context.metric("control.seed", "", seed);
-    JsonObject effects = causal ? losses(context, model, dataset, targeted, controls)
+    JsonObject effects = measure.equals("mcq") ? accuracies(context, model, dataset, targeted, controls)
+        : causal ? losses(context, model, dataset, targeted, controls)
         : shifts(context, model, dataset, targeted, controls);
     effects.addProperty("operation", operation.toString());
     effects.addProperty("positions", positions.name().toLowerCase(Locale.ROOT));
@@ -138,6 +155,64 @@ public final class AblationStep implements Step {
     out.addProperty("measure", "next-token loss (nats per token); ratios are intervened / base");
     out.add("matrix", matrix);
     return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private JsonObject accuracies(StepContext context, LanguageModel model, Dataset dataset,
+      Map<String, LanguageModel> targeted, Map<String, LanguageModel> controls) {
+    MultipleChoice choice = new MultipleChoice(context.backend(), context.device(),
+        (int) Steps.positive(context, "max_tokens"));
+    List<String> letters = context.param("letters", List.class);
+    Map<String, long[]> base = new TreeMap<>();
+    Map<String, Map<String, long[]>> byTarget = new LinkedHashMap<>();
+    Map<String, Map<String, long[]>> byControl = new LinkedHashMap<>();
+    targeted.keySet().forEach(g -> {
+      byTarget.put(g, new TreeMap<>());
+      byControl.put(g, new TreeMap<>());
+    });
+    DatasetLoop.run(context, model, dataset, "ablation", batch -> {
+      tally(batch, choice.byLetter(model, batch, letters), base);
+      targeted.forEach((g, m) -> tally(batch, choice.byLetter(m, batch, letters), byTarget.get(g)));
+      controls.forEach((g, m) -> tally(batch, choice.byLetter(m, batch, letters), byControl.get(g)));
+    });
+    JsonObject matrix = new JsonObject();
+    base.forEach((g, t) -> context.metric("accuracy.base", g, accuracy(t)));
+    for (String ablated : targeted.keySet()) {
+      JsonObject row = new JsonObject();
+      for (String g : base.keySet()) {
+        double b = accuracy(base.get(g));
+        double t = accuracy(byTarget.get(ablated).get(g));
+        double c = accuracy(byControl.get(ablated).get(g));
+        context.metric("accuracy.targeted:" + ablated, g, t);
+        context.metric("accuracy.control:" + ablated, g, c);
+        JsonObject cell = new JsonObject();
+        cell.addProperty("base", b);
+        cell.addProperty("targeted", t);
+        cell.addProperty("control", c);
+        cell.addProperty("targeted_change", t - b);
+        cell.addProperty("control_change", c - b);
+        cell.addProperty("questions", base.get(g)[0]);
+        row.add(g, cell);
+      }
+      matrix.add(ablated, row);
+    }
+    JsonObject out = new JsonObject();
+    out.addProperty("measure", "multiple-choice accuracy by the answer letter's logit; changes are intervened - base");
+    out.add("matrix", matrix);
+    return out;
+  }
+
+  private static void tally(Batches.Batch batch, int[] chosen, Map<String, long[]> counts) {
+    for (int i = 0; i < chosen.length; i++) {
+      var x = batch.examples().get(i);
+      long[] t = counts.computeIfAbsent(x.group() == null ? "all" : x.group(), g -> new long[2]);
+      t[0]++;
+      t[1] += chosen[i] == x.example().choices().answer() ? 1 : 0;
+    }
+  }
+
+  private static double accuracy(long[] tally) {
+    return (double) tally[1] / tally[0];
   }
 
   private JsonObject shifts(StepContext context, LanguageModel model, Dataset dataset, Map<String, LanguageModel> targeted,
