@@ -17,7 +17,7 @@ import org.neurite.testkit.FuzzBounds;
 
 /**
  * Any bytes as a model folder's {@code config.json}, next to the tiny valid weights of the family
- * it names (GPT-2, BERT, Qwen2, Mistral, else Llama): loading the folder through the repository and
+ * it names (each family's tiny checkpoint, Phi-3 with LongRoPE; else Llama): loading the folder through the repository and
  * the families gives a model, or one message naming the folder; no config number makes loading
  * allocate beyond what the folder holds.
  */
@@ -86,6 +86,13 @@ class ModelConfigFuzzTest {
         FOLDERS.put("bert", TinyCheckpoints.bert(dir.resolve("bert/weights")).seed(2).write());
         FOLDERS.put("qwen2", TinyCheckpoints.qwen2(dir.resolve("qwen2/weights")).seed(3).write());
         FOLDERS.put("mistral", TinyCheckpoints.mistral(dir.resolve("mistral/weights")).seed(4).write());
+        FOLDERS.put("qwen3", TinyCheckpoints.qwen3(dir.resolve("qwen3/weights")).seed(6).write());
+        FOLDERS.put("gemma", TinyCheckpoints.gemma(dir.resolve("gemma/weights")).seed(7).write());
+        FOLDERS.put("gemma2", TinyCheckpoints.gemma2(dir.resolve("gemma2/weights")).seed(8).write());
+        FOLDERS.put("gemma3_text", TinyCheckpoints.gemma3(dir.resolve("gemma3/weights")).seed(9).write());
+        FOLDERS.put("phi3", TinyCheckpoints.phi3(dir.resolve("phi3/weights")).seed(10).longRope(16, 64).write());
+        FOLDERS.put("gpt_neox", TinyCheckpoints.gptNeox(dir.resolve("neox/weights")).seed(11).write());
+        FOLDERS.put("opt", TinyCheckpoints.opt(dir.resolve("opt/weights")).seed(12).write());
         FOLDERS.put("llama", TinyCheckpoints.llama(dir.resolve("llama/weights")).seed(5).tied(true).write());
         for (Map.Entry<String, Path> e : FOLDERS.entrySet()) {
           Path weights = e.getValue();
