@@ -44,12 +44,20 @@ class AttributionTest {
   }
 
   private double target(double[] scaleOfUnit, int unit, int sequence) {
+    return target(HOOK, scaleOfUnit[0], unit, sequence);
+  }
+
+  /** The target with one unit of a hook point scaled; a [batch, pos, heads, d_head] value's unit is h * d_head + d. */
+  private double target(String hook, double scale, int unit, int sequence) {
     try (NDManager scope = Planted.BACKEND.newScope("cpu")) {
-      Hooks hooks = Hooks.none().replace(HOOK, (name, value, tokens) -> {
-        double[] factors = new double[(int) value.getShape().get(2)];
+      Hooks hooks = Hooks.none().replace(hook, (name, value, tokens) -> {
+        ai.djl.ndarray.types.Shape shape = value.getShape();
+        double[] factors = new double[(int) (shape.size() / (shape.get(0) * shape.get(1)))];
         java.util.Arrays.fill(factors, 1);
-        factors[unit] = scaleOfUnit[0];
-        return value.mul(value.getManager().create(factors).toType(value.getDataType(), false));
+        factors[unit] = scale;
+        ai.djl.ndarray.types.Shape perUnit = shape.dimension() == 4
+            ? new ai.djl.ndarray.types.Shape(shape.get(2), shape.get(3)) : new ai.djl.ndarray.types.Shape(factors.length);
+        return value.mul(value.getManager().create(factors, perUnit).toType(value.getDataType(), false));
       });
       return Target.values(Target.nextTokenLogProb(ANSWERS).apply(planted.model.forward(batch.tokens(), hooks, scope),
           batch))[sequence];
@@ -72,6 +80,64 @@ class AttributionTest {
       assertTrue(Math.abs(fd - ours) <= 1e-6 * Math.max(1, Math.abs(fd)), "unit " + unit + ": " + ours + " vs " + fd);
     }
     System.out.printf("grad x act vs finite differences: worst relative difference %.3g%n", worst);
+  }
+
+  @Test
+  void weightedByProbabilityIsCulnigsProbabilityTimesTheGradientOfTheProbability() {
+    Attributions attributions = new Attributions(Planted.BACKEND, "cpu");
+    Attributions.Result result = attributions.gradientTimesActivation(planted.model, batch, HOOK,
+        Target.nextTokenLogProb(ANSWERS), Positions.ALL, Pooling.MEAN, true);
+    // CULNIG: p * sum_t a * dp/da = p * d p(unit scaled by s) / ds at s = 1 (p, not log p, is differentiated)
+    int tokens0 = batch.tokens().length(0);
+    double p = Math.exp(result.target()[0]);
+    for (int unit : new int[] {0, 1, 10, 15, 30}) {
+      double eps = 1e-5;
+      double fd = p * (Math.exp(target(new double[] {1 + eps}, unit, 0)) - Math.exp(target(new double[] {1 - eps}, unit, 0)))
+          / (2 * eps);
+      double ours = result.scores()[0][unit] * tokens0;
+      assertTrue(Math.abs(fd - ours) <= 1e-6 * Math.max(1e-3, Math.abs(fd)), "unit " + unit + ": " + ours + " vs " + fd);
+    }
+    System.out.printf("weighted grad x act: p(y) = %.4f, so the score is p^2 x the log-probability attribution%n", p);
+  }
+
+  @Test
+  void attentionProjectionUnitsAreHeadTimesDHeadChannels() {
+    Attributions attributions = new Attributions(Planted.BACKEND, "cpu");
+    int width = planted.model.spec().kvHeads() * planted.model.spec().dHead();
+    assertTrue(width == org.neurite.analysis.intervene.HookWidths.of(planted.model.spec(), "blocks.0.attn.hook_k"));
+    for (String hook : new String[] {"blocks.0.attn.hook_k", "blocks.1.attn.hook_q", "blocks.0.attn.hook_v"}) {
+      Attributions.Result result = attributions.gradientTimesActivation(planted.model, batch, hook,
+          Target.nextTokenLogProb(ANSWERS), Positions.ALL, Pooling.MEAN, false);
+      assertTrue(result.scores()[0].length == width, hook + ": " + result.scores()[0].length + " units");
+      int tokens0 = batch.tokens().length(0);
+      for (int unit : new int[] {0, planted.model.spec().dHead() + 1, width - 1}) {
+        double eps = 1e-5;
+        double fd = (target(hook, 1 + eps, unit, 0) - target(hook, 1 - eps, unit, 0)) / (2 * eps);
+        double ours = result.scores()[0][unit] * tokens0;
+        assertTrue(Math.abs(fd - ours) <= 1e-6 * Math.max(1, Math.abs(fd)), hook + " unit " + unit + ": " + ours
+            + " vs " + fd);
+      }
+    }
+  }
+
+  @Test
+  void zeroingAnAttentionChannelEqualsZeroingThatHeadAndDimension() {
+    String hook = "blocks.0.attn.hook_v";
+    int dHead = planted.model.spec().dHead();
+    int unit = dHead + 2;
+    var intervention = new org.neurite.analysis.intervene.Intervention(hook, new int[] {unit},
+        new org.neurite.analysis.intervene.Operation.Zero(), Positions.ALL);
+    double viaUnits = run(intervention.addTo(Hooks.none()))[0];
+    double viaScale = target(hook, 0, unit, 0);
+    assertTrue(Math.abs(viaUnits - viaScale) <= 1e-12 * Math.abs(viaScale), viaUnits + " vs " + viaScale);
+    assertTrue(Math.abs(viaUnits - target(hook, 1, unit, 0)) > 1e-9, "the intervention changed nothing");
+  }
+
+  private double[] run(Hooks hooks) {
+    try (NDManager scope = Planted.BACKEND.newScope("cpu")) {
+      return Target.values(Target.nextTokenLogProb(ANSWERS).apply(planted.model.forward(batch.tokens(), hooks, scope),
+          batch));
+    }
   }
 
   @Test

@@ -18,7 +18,7 @@ import org.neurite.analysis.batch.Batches;
 import org.neurite.analysis.batch.Tokenization;
 import org.neurite.analysis.capture.Positions;
 import org.neurite.analysis.eval.GreedyMatch;
-import org.neurite.analysis.eval.GroupRate;
+import org.neurite.analysis.eval.GroupAverage;
 import org.neurite.analysis.intervene.IntervenedModel;
 import org.neurite.analysis.intervene.Intervention;
 import org.neurite.analysis.intervene.Operation;
@@ -128,12 +128,12 @@ class PlantedGreedyMatchTest {
       assertEquals(true, own[i], "prompt " + i + " matches what the intervened model generates");
     }
     boolean[] baseOnZeroed = match(zeroed, prompts, base, 0, 4);
-    GroupRate rate = new GroupRate();
+    GroupAverage rate = new GroupAverage();
     for (int i = 0; i < baseOnZeroed.length; i++) {
       rate.add("g" + (i / 3), baseOnZeroed[i]);
       assertEquals(base.get(i).equals(ablated.get(i)), baseOnZeroed[i], "prompt " + i);
     }
-    assertEquals(3, rate.examples("g0"));
-    assertEquals(Stream.of(0, 1, 2).filter(i -> base.get(i).equals(ablated.get(i))).count() / 3.0, rate.rate("g0"));
+    assertEquals(3, rate.count("g0"));
+    assertEquals(Stream.of(0, 1, 2).filter(i -> base.get(i).equals(ablated.get(i))).count() / 3.0, rate.mean("g0"));
   }
 }

@@ -15,7 +15,7 @@ import org.neurite.api.model.LanguageModel;
  * @param positions the tokens whose units count
  * @param pooling how a per-token score becomes one per example (methods that sum over positions ignore it)
  * @param steps the number of steps of path methods (integrated gradients)
- * @param weightByProbability multiply each example's scores by p(y) = exp(target) (CULNIG)
+ * @param weightByProbability CULNIG's score: the gradient of p(y) = exp(target) times p(y)
  */
 public record AttributionCall(LanguageModel model, Batches.Batch batch, Batches.Batch corrupted, String hook,
     Target target, Positions positions, Pooling pooling, int steps, boolean weightByProbability,

@@ -32,16 +32,21 @@ public final class Attributions {
   public record Result(double[][] scores, double[] target) {}
 
   /**
-   * Gradient x activation at {@code hook}, pooled over the chosen positions.
+   * Gradient x activation at {@code hook}, pooled over the chosen positions. A hook point with
+   * trailing dimensions ({@code attn.hook_q} [batch, pos, heads, d_head]) has them flattened into
+   * units ({@link Pooling#pool}).
    *
-   * @param weightByProbability multiply each example's scores by p(y) = exp(target), as CULNIG does
-   *     (the target must then be a log-probability)
+   * @param weightByProbability CULNIG's score: the gradient of p(y) = exp(target), not of the
+   *     log-probability, and each example's pooled scores multiplied by p(y), so an example scores
+   *     {@code p · pool_t(a · ∂p/∂a) = p² · pool_t(a · ∂log p/∂a)} (the authors backpropagate the
+   *     softmax probability and multiply by it; the target must be a log-probability)
    */
   public Result gradientTimesActivation(LanguageModel model, Batches.Batch batch, String hook, Target target,
       Positions positions, Pooling pooling, boolean weightByProbability) {
     try (NDManager scope = backend.newScope(device)) {
       Forward f = model.forward(batch.tokens(), Hooks.none().record(hook).gradient(hook)
-          .target(forward -> target.apply(forward, batch).sum()), scope);
+          .target(forward -> (weightByProbability ? target.apply(forward, batch).exp() : target.apply(forward, batch))
+              .sum()), scope);
       NDArray product = f.recorded(hook).mul(f.gradient(hook));
       double[][] scores = rows(pooling.pool(product, positions.mask(batch), scope), batch.tokens().size());
       double[] values = perSequence(model, batch, target, scope);

@@ -8,7 +8,8 @@ import org.neurite.api.analysis.UnitScores;
 
 /**
  * Per-example scores averaged per group and hook point into {@link UnitScores}: the mean over a
- * group's examples of each unit's score. An example without a group counts for {@code all}.
+ * group's examples of each unit's score, or the group's sum over the dataset's size. An example
+ * without a group counts for {@code all}.
  */
 public final class GroupMeans {
   private final List<String> groups;
@@ -49,9 +50,35 @@ public final class GroupMeans {
 
   /** The means, for every group with at least one example, named {@code statistic}. */
   public UnitScores scores(String statistic) {
+    return scores(statistic, false);
+  }
+
+  /**
+   * Per group, the sum of its examples' scores divided by the number of examples of every group
+   * together (CULNIG's normalisation, {@code Σ_{i∈c} s_i / N} with N the dataset's size), so the
+   * groups' values add up to the mean over the whole dataset.
+   */
+  public UnitScores scoresOverDataset(String statistic) {
+    return scores(statistic, true);
+  }
+
+  /** Each score below 0 set to 0 (CULNIG's control examples, before they are summed); a new array. */
+  public static double[][] clippedAtZero(double[][] scores) {
+    double[][] out = new double[scores.length][];
+    for (int i = 0; i < scores.length; i++) {
+      out[i] = scores[i].clone();
+      for (int u = 0; u < out[i].length; u++) {
+        out[i][u] = Math.max(0, out[i][u]);
+      }
+    }
+    return out;
+  }
+
+  private UnitScores scores(String statistic, boolean overDataset) {
     Map<String, Map<String, float[]>> out = new LinkedHashMap<>();
     sums.forEach((hook, sum) -> {
       long[] count = counts.get(hook);
+      long total = java.util.Arrays.stream(count).sum();
       Map<String, float[]> byGroup = new LinkedHashMap<>();
       for (int g = 0; g < groups.size(); g++) {
         if (count[g] == 0) {
@@ -59,7 +86,7 @@ public final class GroupMeans {
         }
         float[] mean = new float[sum[g].length];
         for (int u = 0; u < mean.length; u++) {
-          mean[u] = (float) (sum[g][u] / count[g]);
+          mean[u] = (float) (sum[g][u] / (overDataset ? total : count[g]));
         }
         byGroup.put(groups.get(g), mean);
       }

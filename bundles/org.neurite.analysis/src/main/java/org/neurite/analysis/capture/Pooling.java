@@ -43,7 +43,9 @@ public enum Pooling {
   /**
    * Pools a hook point's values.
    *
-   * @param values [batch, pos, units]
+   * @param values [batch, pos, units], or [batch, pos, d1, d2]: the trailing dimensions are flattened
+   *     row-major, so {@code attn.hook_q} [batch, pos, heads, d_head] has unit {@code h·d_head + d}
+   *     (one output channel of q_proj, as CULNIG counts them)
    * @param mask [batch * pos] row-major, 1 at chosen positions (see {@link Positions#mask})
    * @param scope where the result is made
    * @return rows [n, units]: chosen tokens in batch order, or one per sequence. A sequence with no
@@ -53,7 +55,10 @@ public enum Pooling {
     Shape shape = values.getShape();
     long batch = shape.get(0);
     long positions = shape.get(1);
-    long units = shape.get(2);
+    long units = shape.dimension() == 3 ? shape.get(2) : shape.size() / Math.max(1, batch * positions);
+    if (shape.dimension() > 3) {
+      values = values.reshape(batch, positions, units);
+    }
     if (mask.length != batch * positions) {
       throw new IllegalArgumentException("mask of " + mask.length + " for " + shape);
     }

@@ -76,7 +76,7 @@ public final class GreedyMatch {
   }
 
   /** Adds each sequence's outcome to its group. */
-  public void add(LanguageModel model, Batches.Batch batch, GroupRate rate) {
+  public void add(LanguageModel model, Batches.Batch batch, GroupAverage rate) {
     boolean[] m = matches(model, batch);
     for (int i = 0; i < m.length; i++) {
       rate.add(batch.examples().get(i).group(), m[i]);

@@ -3,7 +3,11 @@ package org.neurite.analysis.intervene;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.model.ModelSpec;
 
-/** How many units a hook point has: the width of its last dimension. */
+/**
+ * How many units a hook point has: the width of its last dimension, or for the query, key and value
+ * projections [batch, pos, heads, d_head] the heads times d_head output channels of q/k/v_proj
+ * (unit {@code h·d_head + d}, before rotary: CULNIG's attention neurons).
+ */
 public final class HookWidths {
   private HookWidths() {}
 
@@ -23,7 +27,14 @@ public final class HookWidths {
         || hook.equals("hook_embed") || hook.equals("hook_pos_embed")) {
       return spec.dModel();
     }
+    if (hook.endsWith("attn.hook_q")) {
+      return spec.heads() * spec.dHead();
+    }
+    if (hook.endsWith("attn.hook_k") || hook.endsWith("attn.hook_v")) {
+      return spec.kvHeads() * spec.dHead();
+    }
     throw new NeuriteException("Hook point '" + hook + "' has no single unit dimension Neurite addresses yet; use an"
-        + " MLP (mlp.hook_pre, mlp.hook_pre_linear, mlp.hook_post) or residual-stream hook point.");
+        + " MLP (mlp.hook_pre, mlp.hook_pre_linear, mlp.hook_post), attention (attn.hook_q, attn.hook_k, attn.hook_v:"
+        + " unit head x d_head + d) or residual-stream hook point.");
   }
 }

@@ -45,6 +45,11 @@ public record Intervention(String hook, int[] units, Operation operation, Positi
 
   NDArray apply(NDArray value, TokenBatch batch) {
     Shape shape = value.getShape();
+    if (shape.dimension() > 3) {
+      // [batch, pos, heads, d_head]: the units are the flattened channels h * d_head + d
+      return apply(value.reshape(shape.get(0), shape.get(1), shape.size() / (shape.get(0) * shape.get(1))), batch)
+          .reshape(shape);
+    }
     long width = shape.get(shape.dimension() - 1);
     if (units[units.length - 1] >= width) {
       throw new org.neurite.api.NeuriteException("Unit " + units[units.length - 1] + " is outside hook point " + hook

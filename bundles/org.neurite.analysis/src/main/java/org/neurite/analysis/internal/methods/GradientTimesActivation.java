@@ -15,7 +15,7 @@ public final class GradientTimesActivation implements AttributionMethod {
 
   @Override
   public String summary() {
-    return "activation x gradient of the target, pooled over positions; optionally weighted by p(y)";
+    return "activation x gradient of the target, pooled over positions; optionally CULNIG's p(y) * a * dp(y)/da";
   }
 
   @Override

@@ -2,22 +2,11 @@ package org.neurite.analysis.internal.steps;
 
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.BiFunction;
-import java.util.function.BinaryOperator;
-import java.util.function.Function;
-import java.util.function.Supplier;
-import org.neurite.analysis.batch.Batches;
 import org.neurite.analysis.capture.Positions;
 import org.neurite.analysis.eval.EmbeddingShift;
-import org.neurite.analysis.eval.GreedyMatch;
-import org.neurite.analysis.eval.GroupLoss;
-import org.neurite.analysis.eval.GroupRate;
-import org.neurite.analysis.eval.LossEvaluator;
 import org.neurite.analysis.intervene.IntervenedModel;
 import org.neurite.analysis.intervene.Intervention;
 import org.neurite.analysis.intervene.Operation;
@@ -39,8 +28,9 @@ import org.osgi.service.component.annotations.Component;
 /**
  * {@code eval.ablation}: for each group's neuron set, intervene on it and on its same-size random
  * control (same hook points, same counts, a recorded seed), and measure every group of the dataset
- * on the base, targeted and control models: next-token loss for causal models, the shift of the
- * sentence embedding for encoders. The result is the group x group effect matrix, each entry the
+ * on the base, targeted and control models: for causal models what {@code measure} names
+ * ({@link AblationMeasure}: loss, multiple-choice accuracy, greedy match, answer probability), the
+ * shift of the sentence embedding for encoders. The result is the group x group effect matrix, each entry the
  * pair (targeted, control).
  */
 @Component(service = Step.class)
@@ -58,10 +48,14 @@ public final class AblationStep implements Step {
       .param(ParamSpec.optional("response_only", ParamType.BOOLEAN, "false",
           "causal models: count the loss of response tokens only"))
       .param(ParamSpec.optional("measure", ParamType.STRING, "\"loss\"", "causal models: loss (next-token loss,"
-          + " ratio intervened / base) or greedy_match (the fraction of prompts whose greedy continuation is their"
-          + " response, relative drop (base - intervened) / base)"))
-      .param(ParamSpec.optional("prefix_tokens", ParamType.INTEGER, "0", "greedy_match: how many leading response"
-          + " tokens must match (relation neurons: 2); 0 for the whole response")))
+          + " ratio intervened / base), mcq (multiple-choice accuracy by the answer letter's logit, as eval.mcq's"
+          + " letter method; change intervened - base), greedy_match (the fraction of prompts whose greedy"
+          + " continuation is their response; drop (base - intervened) / base) or answer_probability (the mean"
+          + " probability of each example's answer as the next token; ratio intervened / base)"))
+      .param(ParamSpec.optional("letters", ParamType.STRING_LIST, "[\"A\",\"B\",\"C\",\"D\",\"E\",\"F\",\"G\",\"H\"]",
+          "measure mcq: the labels of the options, in order"))
+      .param(ParamSpec.optional("prefix_tokens", ParamType.INTEGER, "0", "measure greedy_match: how many leading"
+          + " response tokens must match (relation neurons: 2); 0 for the whole response")))
       .output("effects", Path.class, "the effect matrix as JSON: for each ablated group, each measured group's"
           + " base, targeted and control values")
       .build();
@@ -95,106 +89,19 @@ public final class AblationStep implements Step {
     }
     context.metric("control.seed", "", seed);
     String measure = context.param("measure", String.class).toLowerCase(Locale.ROOT);
-    if (!measure.equals("loss") && !measure.equals("greedy_match")) {
-      throw Steps.bad(context, "measure", "'" + measure + "' is not one of loss, greedy_match.");
+    if (!causal && !measure.equals("loss")) {
+      throw Steps.bad(context, "measure", measure + " needs a causal language model with a head; " + model.name()
+          + " (" + model.spec().family() + ") is an encoder, measured by the shift of its embeddings: leave measure"
+          + " out.");
     }
-    if (!causal && measure.equals("greedy_match")) {
-      throw Steps.bad(context, "measure", "greedy_match needs a causal language model with a head; " + model.name()
-          + " (" + model.spec().family() + ") is measured by the shift of its embeddings: leave measure out.");
-    }
-    JsonObject effects = !causal ? shifts(context, model, dataset, targeted, controls)
-        : measure.equals("loss") ? losses(context, model, dataset, targeted, controls)
-        : greedyMatches(context, model, dataset, targeted, controls);
+    JsonObject effects = causal ? AblationMeasure.of(context, model).run(context, model, dataset, targeted, controls)
+        : shifts(context, model, dataset, targeted, controls);
     effects.addProperty("operation", operation.toString());
     effects.addProperty("positions", positions.name().toLowerCase(Locale.ROOT));
     effects.addProperty("seed", seed);
     effects.addProperty("neurons", neurons.name());
     Path file = Steps.writeJson(context, "effects.json", "effects", effects);
     return StepResult.of("effects", file);
-  }
-
-  private JsonObject losses(StepContext context, LanguageModel model, Dataset dataset, Map<String, LanguageModel> targeted,
-      Map<String, LanguageModel> controls) {
-    LossEvaluator evaluator = new LossEvaluator(context.backend(), context.device(), context.param("response_only",
-        Boolean.class));
-    Map<String, GroupLoss> values = measureAll(context, model, dataset, targeted, controls, GroupLoss::new,
-        evaluator::add);
-    return matrix(context, targeted.keySet(), values, GroupLoss::groups, "loss", "ratio", (g, v) -> v.loss(g), (b, x) -> x / b,
-        "next-token loss (nats per token); ratios are intervened / base");
-  }
-
-  private JsonObject greedyMatches(StepContext context, LanguageModel model, Dataset dataset,
-      Map<String, LanguageModel> targeted, Map<String, LanguageModel> controls) {
-    long prefix = context.param("prefix_tokens", Long.class);
-    if (prefix < 0) {
-      throw Steps.bad(context, "prefix_tokens", prefix + " is negative; give 0 (the whole response) or more.");
-    }
-    GreedyMatch match = new GreedyMatch(context.backend(), context.device(), (int) prefix);
-    Map<String, GroupRate> values = measureAll(context, model, dataset, targeted, controls, GroupRate::new, match::add);
-    return matrix(context, targeted.keySet(), values, GroupRate::groups, "accuracy", "drop", (g, v) -> v.rate(g),
-        (b, x) -> b == 0 ? 0 : (b - x) / b, "greedy match: the fraction of prompts whose greedy continuation is their"
-        + " response" + (prefix == 0 ? "" : " (its first " + prefix + " tokens)") + "; drops are (base - intervened)"
-        + " / base");
-  }
-
-  /** One accumulator per model, keyed base, targeted:G, control:G, filled in one pass over the dataset. */
-  private static <A> Map<String, A> measureAll(StepContext context, LanguageModel model, Dataset dataset,
-      Map<String, LanguageModel> targeted, Map<String, LanguageModel> controls, Supplier<A> fresh,
-      TriConsumer<LanguageModel, Batches.Batch, A> add) {
-    Map<String, LanguageModel> models = new LinkedHashMap<>();
-    models.put("base", model);
-    targeted.forEach((g, m) -> models.put("targeted:" + g, m));
-    controls.forEach((g, m) -> models.put("control:" + g, m));
-    Map<String, A> values = new LinkedHashMap<>();
-    models.keySet().forEach(k -> values.put(k, fresh.get()));
-    DatasetLoop.run(context, model, dataset, "ablation", batch -> models.forEach((k, m) -> add.accept(m, batch,
-        values.get(k))));
-    return values;
-  }
-
-  private interface TriConsumer<A, B, C> {
-    void accept(A a, B b, C c);
-  }
-
-  /**
-   * The effect matrix of a causal measure: for each ablated group and each measured group the base,
-   * targeted and control values and their comparison with the base ({@code relative}), as cells and
-   * metrics ({@code NAME.base}, {@code NAME.targeted:G}, {@code RELATIVE.control:G}, ...).
-   */
-  private static <A> JsonObject matrix(StepContext context, Iterable<String> ablatedGroups, Map<String, A> values,
-      Function<A, Iterable<String>> groups, String name, String relative, BiFunction<String, A, Double> value, BinaryOperator<Double> compare,
-      String description) {
-    A base = values.get("base");
-    List<String> measured = new ArrayList<>();
-    groups.apply(base).forEach(measured::add);
-    for (String g : measured) {
-      context.metric(name + ".base", g, value.apply(g, base));
-    }
-    JsonObject matrix = new JsonObject();
-    for (String ablated : ablatedGroups) {
-      JsonObject row = new JsonObject();
-      for (String g : measured) {
-        double b = value.apply(g, base);
-        double t = value.apply(g, values.get("targeted:" + ablated));
-        double c = value.apply(g, values.get("control:" + ablated));
-        context.metric(name + ".targeted:" + ablated, g, t);
-        context.metric(name + ".control:" + ablated, g, c);
-        context.metric(relative + ".targeted:" + ablated, g, compare.apply(b, t));
-        context.metric(relative + ".control:" + ablated, g, compare.apply(b, c));
-        JsonObject cell = new JsonObject();
-        cell.addProperty("base", b);
-        cell.addProperty("targeted", t);
-        cell.addProperty("control", c);
-        cell.addProperty("targeted_" + relative, compare.apply(b, t));
-        cell.addProperty("control_" + relative, compare.apply(b, c));
-        row.add(g, cell);
-      }
-      matrix.add(ablated, row);
-    }
-    JsonObject out = new JsonObject();
-    out.addProperty("measure", description);
-    out.add("matrix", matrix);
-    return out;
   }
 
   private JsonObject shifts(StepContext context, LanguageModel model, Dataset dataset, Map<String, LanguageModel> targeted,

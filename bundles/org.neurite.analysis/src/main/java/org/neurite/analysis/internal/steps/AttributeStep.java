@@ -56,8 +56,14 @@ public final class AttributeStep implements Step {
           "grad_x_act: how token scores become one per example: mean, max, max_with_padding or last"))
       .param(ParamSpec.optional("steps", ParamType.INTEGER, "20", "integrated_gradients: the number of steps"))
       .param(ParamSpec.optional("weight_by_probability", ParamType.BOOLEAN, "false",
-          "multiply each example's scores by p(y) = exp(target) (CULNIG); the target must be a log-probability")))
-      .output("scores", UnitScores.class, "the mean attribution per unit, per hook point and group")
+          "CULNIG's score: explain p(y) = exp(target) instead of the log-probability and multiply each example's"
+              + " scores by p(y), i.e. p * a * dp/da; the target must be a log-probability"))
+      .param(ParamSpec.optional("clip_negative", ParamType.BOOLEAN, "false",
+          "set each example's negative scores to 0 before they are averaged (CULNIG's control set)"))
+      .param(ParamSpec.optional("normalise", ParamType.STRING, "\"group\"",
+          "group: the mean over each group's examples; dataset: each group's sum over the number of examples of the"
+              + " whole dataset (CULNIG)")))
+      .output("scores", UnitScores.class, "the attribution per unit, per hook point and group (see normalise)")
       .build();
 
   private final Map<String, AttributionMethod> methods = new ConcurrentHashMap<>();
@@ -93,20 +99,27 @@ public final class AttributeStep implements Step {
     }
     int steps = (int) Steps.positive(context, "steps");
     boolean weighted = context.param("weight_by_probability", Boolean.class);
+    boolean clipped = context.param("clip_negative", Boolean.class);
+    String normalise = context.param("normalise", String.class).toLowerCase(Locale.ROOT);
+    if (!normalise.equals("group") && !normalise.equals("dataset")) {
+      throw Steps.bad(context, "normalise", "'" + normalise + "' is not one of group, dataset.");
+    }
     Target target = target(context, model, where);
     GroupMeans means = new GroupMeans(groups);
     DatasetLoop.run(context, model, dataset, "attribution", (batches, batch) -> {
       Batches.Batch corrupted = method.needsCorrupted() ? batches.corrupted(batch, where) : null;
       for (String hook : hooks) {
-        means.add(hook, batch, method.attribute(new AttributionCall(model, batch, corrupted, hook, target, positions,
-            pooling, steps, weighted, context.backend(), context.device())).scores());
+        double[][] scores = method.attribute(new AttributionCall(model, batch, corrupted, hook, target, positions,
+            pooling, steps, weighted, context.backend(), context.device())).scores();
+        means.add(hook, batch, clipped ? GroupMeans.clippedAtZero(scores) : scores);
       }
     });
     for (String group : groups) {
       context.metric("examples", group, means.count(hooks.get(0), group));
     }
     String statistic = method.name() + "/" + context.param("target", String.class).toLowerCase(Locale.ROOT);
-    return StepResult.of("scores", means.scores(statistic));
+    return StepResult.of("scores", normalise.equals("dataset") ? means.scoresOverDataset(statistic)
+        : means.scores(statistic));
   }
 
   private AttributionMethod method(StepContext context) {

@@ -4,7 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import org.neurite.analysis.eval.GreedyMatch;
-import org.neurite.analysis.eval.GroupRate;
+import org.neurite.analysis.eval.GroupAverage;
 import org.neurite.analysis.intervene.IntervenedModel;
 import org.neurite.api.context.StepContext;
 import org.neurite.api.data.Dataset;
@@ -49,7 +49,7 @@ public final class EvalGreedyMatchStep implements Step {
       throw Steps.bad(context, "prefix_tokens", prefix + " is negative; give 0 (the whole response) or more.");
     }
     GreedyMatch greedy = new GreedyMatch(context.backend(), context.device(), (int) prefix);
-    GroupRate rate = new GroupRate();
+    GroupAverage rate = new GroupAverage();
     JsonArray examples = new JsonArray();
     DatasetLoop.run(context, model, dataset, "greedy match", batch -> {
       boolean[] matched = greedy.matches(model, batch);
@@ -68,10 +68,10 @@ public final class EvalGreedyMatchStep implements Step {
     JsonObject groups = new JsonObject();
     for (String g : rate.groups()) {
       JsonObject entry = new JsonObject();
-      entry.addProperty("rate", rate.rate(g));
-      entry.addProperty("examples", rate.examples(g));
+      entry.addProperty("rate", rate.mean(g));
+      entry.addProperty("examples", rate.count(g));
       groups.add(g, entry);
-      context.metric("rate", g, rate.rate(g));
+      context.metric("rate", g, rate.mean(g));
     }
     JsonObject out = new JsonObject();
     out.addProperty("kind", "greedy-matches");
