@@ -73,6 +73,23 @@ public final class Attributions {
    */
   public Result integratedGradients(LanguageModel model, Batches.Batch batch, String hook, Target target,
       Positions positions, int steps, float[] baseline) {
+    return integratedGradients(model, batch, hook, target, positions, steps, baseline, Riemann.MIDPOINT);
+  }
+
+  /** Where each of the n steps of integrated gradients takes its gradient along the path. */
+  public enum Riemann {
+    /** At (k + 0.5)/n: the midpoint rule (Captum's "riemann_middle"); error O(1/n²). */
+    MIDPOINT,
+    /**
+     * At k/n for k = 0..n-1: the left sum, which knowledge neurons' code uses ({@code scaled_input}:
+     * the baseline and n - 1 points towards the value, never the value itself); error O(1/n).
+     */
+    LEFT
+  }
+
+  /** {@link #integratedGradients(LanguageModel, Batches.Batch, String, Target, Positions, int, float[])} with a chosen rule. */
+  public Result integratedGradients(LanguageModel model, Batches.Batch batch, String hook, Target target,
+      Positions positions, int steps, float[] baseline, Riemann rule) {
     if (steps < 1) {
       throw new NeuriteException("Integrated gradients need at least 1 step; " + steps + " were asked for.");
     }
@@ -87,7 +104,7 @@ public final class Attributions {
       NDArray sum = actual.zerosLike();
       NDArray unchosen = chosen.neg().add(1);
       for (int k = 0; k < steps; k++) {
-        double alpha = (k + 0.5) / steps;
+        double alpha = rule == Riemann.LEFT ? (double) k / steps : (k + 0.5) / steps;
         try (NDManager step = scope.newSubManager()) {
           NDArray moved = start.add(actual.sub(start).mul(alpha)).mul(chosen);
           moved.attach(step);

@@ -42,6 +42,14 @@ public interface Target {
     };
   }
 
+  /**
+   * The probability whose log another target gives: {@code exp(logProbability)} (knowledge neurons
+   * attribute the answer's probability itself, not its log).
+   */
+  static Target probability(Target logProbability) {
+    return (forward, batch) -> logProbability.apply(forward, batch).exp();
+  }
+
   /** The mean next-token log-likelihood of each sequence's response tokens (every token without a prompt): minus its loss. */
   static Target responseLogLikelihood() {
     return (forward, batch) -> {

@@ -73,7 +73,7 @@ public final class Batches implements Iterator<Batches.Batch> {
     List<TokenizedExample> chunk = new ArrayList<>(clean.examples().size());
     for (TokenizedExample e : clean.examples()) {
       Example x = e.example();
-      if (x.contrast() == null) {
+      if (x.contrast() == null || x.contrast().corrupted() == null) {
         throw new NeuriteException(where + ": example " + x.id() + " (line " + x.line() + ") has no corrupted prompt;"
             + " this method needs clean/corrupted pairs. Name the dataset's corrupted field (the dataset step's"
             + " corrupted parameter).");

@@ -1,4 +1,4 @@
 /** Selection rules over unit scores: top rate, top k, per hook point, thresholds, quantiles. */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.1.0")
+@org.osgi.annotation.versioning.Version("0.2.0")
 package org.neurite.analysis.select;

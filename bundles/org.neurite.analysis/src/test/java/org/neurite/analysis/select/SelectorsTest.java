@@ -62,10 +62,21 @@ class SelectorsTest {
     Unit b = new Unit(H, 2);
     Unit c = new Unit(H, 3);
     List<Set<Unit>> prompts = List.of(Set.of(a, b), Set.of(a, b, c), Set.of(a), Set.of(a, c), Set.of(b));
-    // at 0.7 only a is kept (1 < 2): lowered to 0.65, then 0.6, which keeps a and b
-    assertEquals(List.of(a, b), Consensus.adaptive(prompts, 0.7, 0.05, 6, 2, 5));
-    // at most one move: 0.65 still needs 4 of 5
-    assertEquals(List.of(a), Consensus.adaptive(prompts, 0.7, 0.05, 1, 2, 5));
+    // one fact: at 0.7 only a is kept (1 < 2), lowered to 0.65 (still 4 of 5 needed), then to
+    // 0.7 - 0.05 - 0.05 = 0.5999999999999999 in doubles, whose 5p = 2.999999999999999 keeps a and b
+    Consensus.Adaptive one = Consensus.adaptive(List.of(prompts), 0.7, 0.05, 6, 2, 5, 0);
+    assertEquals(List.of(List.of(a, b)), one.kept());
+    assertEquals(0.7 - 0.05 - 0.05, one.p());
+    assertEquals(3, one.tries().size());
+    // a single try keeps what 0.7 keeps
+    assertEquals(List.of(List.of(a)), Consensus.adaptive(List.of(prompts), 0.7, 0.05, 1, 2, 5, 0).kept());
+    // the mean over the facts decides: 1 and 3 units average 2, in range, so nothing moves
+    List<Set<Unit>> generous = List.of(Set.of(a, b, c), Set.of(a, b, c), Set.of(a, b, c), Set.of(a, b, c), Set.of());
+    Consensus.Adaptive two = Consensus.adaptive(List.of(prompts, generous), 0.7, 0.05, 6, 2, 5, 0);
+    assertEquals(List.of(List.of(a), List.of(a, b, c)), two.kept());
+    assertEquals(0.7, two.p());
+    // at least 3 prompts: 0.4 asks for 2 of 5, the minimum for 3
+    assertEquals(List.of(a, b), Consensus.keptInAtLeast(prompts, 0.4, 3));
   }
 
   @Test

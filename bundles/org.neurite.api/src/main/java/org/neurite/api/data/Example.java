@@ -86,15 +86,21 @@ public record Example(long line, String id, String text, String label, String gr
   }
 
   /**
-   * A clean/corrupted pair for activation patching: {@code text} is the clean prompt.
+   * What a prompt should continue with (the answer a knowledge-neuron or CULNIG target scores) and,
+   * for activation patching, its corrupted counterpart: {@code text} is the clean prompt.
    *
-   * @param corrupted the corrupted prompt
+   * @param corrupted the corrupted prompt, or null when the example has only an answer
    * @param answer the continuation the clean prompt should get, or null
    * @param corruptedAnswer the continuation the corrupted prompt gets, or null
    */
   public record Contrast(String corrupted, String answer, String corruptedAnswer) {
     public Contrast {
-      Objects.requireNonNull(corrupted, "corrupted");
+      if (corrupted == null && answer == null) {
+        throw new NullPointerException("a contrast needs a corrupted prompt or an answer");
+      }
+      if (corrupted == null && corruptedAnswer != null) {
+        throw new IllegalArgumentException("a corrupted answer needs a corrupted prompt");
+      }
     }
   }
 

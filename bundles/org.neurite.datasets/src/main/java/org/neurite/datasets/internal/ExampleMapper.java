@@ -45,9 +45,11 @@ final class ExampleMapper {
       labels.put(name, required(record, name, "labels"));
     }
     Example.Choices choices = fields.choices().isEmpty() ? null : choices(record);
-    Example.Contrast contrast = fields.corrupted().isEmpty() ? null : new Example.Contrast(
-        required(record, fields.corrupted(), "corrupted"), optional(record, fields.target(), "target"),
-        optional(record, fields.corruptedTarget(), "corrupted_target"));
+    Example.Contrast contrast = fields.corrupted().isEmpty()
+        ? (fields.target().isEmpty() ? null : new Example.Contrast(null, required(record, fields.target(), "target"),
+            null))
+        : new Example.Contrast(required(record, fields.corrupted(), "corrupted"),
+            optional(record, fields.target(), "target"), optional(record, fields.corruptedTarget(), "corrupted_target"));
     return new Example(record.line(), id == null ? Long.toString(record.line()) : id, text,
         optional(record, fields.label(), "label"), optional(record, fields.group(), "group"), labels, completion, choices,
         contrast, ids);

@@ -85,9 +85,9 @@ abstract class FileDatasetStep implements Step {
       throw new NeuriteException("Step " + context.stepId() + " names an answer field but no choices; set its choices"
           + " parameter to the field holding the options (or one field per option).");
     }
-    if ((!fields.target().isEmpty() || !fields.corruptedTarget().isEmpty()) && fields.corrupted().isEmpty()) {
-      throw new NeuriteException("Step " + context.stepId() + " names a target field but no corrupted field; targets"
-          + " belong to clean/corrupted pairs (set corrupted too).");
+    if (!fields.corruptedTarget().isEmpty() && fields.corrupted().isEmpty()) {
+      throw new NeuriteException("Step " + context.stepId() + " names a corrupted_target field but no corrupted field;"
+          + " the corrupted target belongs to a clean/corrupted pair (set corrupted too).");
     }
     if (fields.text().isEmpty() && !fields.hasCompletion() && fields.ids().isEmpty()) {
       throw new NeuriteException("Step " + context.stepId() + " has an empty text parameter; name the field holding the"

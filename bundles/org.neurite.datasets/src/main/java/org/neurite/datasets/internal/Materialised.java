@@ -37,7 +37,9 @@ final class Materialised {
       line.addProperty(f.answer(), example.choices().answer());
     }
     if (example.contrast() != null) {
-      line.addProperty(f.corrupted(), example.contrast().corrupted());
+      if (example.contrast().corrupted() != null) {
+        line.addProperty(f.corrupted(), example.contrast().corrupted());
+      }
       if (example.contrast().answer() != null) {
         line.addProperty(f.target(), example.contrast().answer());
       }
@@ -61,8 +63,9 @@ final class Materialised {
     static Shape of(Example e) {
       boolean contrast = e.contrast() != null;
       return new Shape(e.text() != null && e.completion() == null, e.completion() != null, e.label() != null,
-          e.group() != null, List.copyOf(e.labels().keySet()), e.choices() != null, contrast,
-          contrast && e.contrast().answer() != null, contrast && e.contrast().corruptedAnswer() != null, e.ids() != null);
+          e.group() != null, List.copyOf(e.labels().keySet()), e.choices() != null,
+          contrast && e.contrast().corrupted() != null, contrast && e.contrast().answer() != null,
+          contrast && e.contrast().corruptedAnswer() != null, e.ids() != null);
     }
 
     /** The fields to read the written file with. */

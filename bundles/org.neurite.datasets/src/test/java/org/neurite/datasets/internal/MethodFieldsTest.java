@@ -100,6 +100,11 @@ class MethodFieldsTest {
     assertEquals(new Example.Contrast("The Colosseum is in", " Paris", " Rome"), e.contrast());
     assertArrayEquals(new long[] {464, 412, 3}, e.ids());
 
+    List<Example> answers = read("jsonl", "facts.jsonl", "{\"prompt\": \"The Eiffel Tower is in\", \"a\": \" Paris\", \"lang\": \"en\"}\n",
+        fields("prompt", List.of(), "", "", List.of(), "", "", "a", "", ""));
+    assertEquals(new Example.Contrast(null, " Paris", null), answers.get(0).contrast(),
+        "a target alone is the answer the prompt should get (knowledge neurons), no pair");
+
     List<Example> idsOnly = read("csv", "ids.csv", "tok,lang\n\"3 17 42\",en\n",
         fields("text", List.of(), "", "", List.of(), "", "", "", "", "tok"));
     assertArrayEquals(new long[] {3, 17, 42}, idsOnly.get(0).ids());
