@@ -1,5 +1,6 @@
 package org.neurite.analysis.internal.steps;
 
+import org.neurite.analysis.batch.DatasetLoop;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package org.neurite.analysis.internal.steps;
 
+import org.neurite.analysis.batch.DatasetLoop;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;

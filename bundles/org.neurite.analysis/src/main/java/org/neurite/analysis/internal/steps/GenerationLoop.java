@@ -1,5 +1,6 @@
 package org.neurite.analysis.internal.steps;
 
+import org.neurite.analysis.batch.DatasetLoop;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.Arrays;
