@@ -134,6 +134,48 @@ class MethodsIT {
     assertTrue(shown.out().contains("  group capital: "), shown::toString);
   }
 
+  @Test
+  void knowledgeNeuronsOfATrainedTinyLlamaAreTheReferencesAndRemovingThemCostsTheirAnswers() throws Exception {
+    Path reference = Path.of("../../plugins/org.neurite.methods.knowledge/src/test/resources/reference/knowledge")
+        .toAbsolutePath().normalize();
+    JsonObject expected = json(reference.resolve("knowledge_expected.json"));
+    long started = System.nanoTime();
+    Distribution.Result run = Distribution.run(workspace, "run", "workflows/methods/knowledge.json",
+        "--set", "model=" + reference.resolve("tiny-llama"), "--set", "dataset=" + reference.resolve("facts.jsonl"));
+    double seconds = (System.nanoTime() - started) / 1e9;
+    assertEquals(0, run.exitCode(), run::toString);
+    run.out().lines().filter(l -> l.contains("SUCCEEDED") || l.contains("knowledge"))
+        .forEach(l -> System.out.println("knowledge workflow: " + l.trim()));
+    JsonObject relations = json(workspace.resolve("runs/1/knowledge/knowledge.json")).getAsJsonObject("relations");
+    for (JsonElement e : expected.getAsJsonArray("relations")) {
+      JsonObject want = e.getAsJsonObject();
+      String name = want.get("relation").getAsString();
+      JsonObject got = relations.getAsJsonObject(name);
+      assertEquals(want.get("p_used").getAsDouble(), got.get("p").getAsDouble(), 0.0, name + ": p");
+      assertEquals(want.getAsJsonArray("relation_neurons").size(), got.getAsJsonArray("relation_neurons").size(),
+          name + ": relation neurons");
+    }
+    for (String step : new String[] {"remove", "enhance"}) {
+      JsonObject matrix = json(workspace.resolve("runs/1/" + step + "/effects.json")).getAsJsonObject("matrix");
+      for (String relation : matrix.keySet()) {
+        JsonObject own = matrix.getAsJsonObject(relation).getAsJsonObject(relation);
+        System.out.printf("%s %s's relation neurons: P(answer) %.3f -> %.3f, random control %.3f%n", step, relation,
+            own.get("base").getAsDouble(), own.get("targeted").getAsDouble(), own.get("control").getAsDouble());
+        if (step.equals("remove")) {
+          double drop = own.get("base").getAsDouble() - own.get("targeted").getAsDouble();
+          double controlDrop = own.get("base").getAsDouble() - own.get("control").getAsDouble();
+          assertTrue(drop > 2 * Math.abs(controlDrop), relation + ": removing costs more than its control");
+        }
+      }
+    }
+    System.out.printf("knowledge workflow on the tiny Llama (216 prompts, 2 layers, 20 IG steps): %.1f s with the"
+        + " platform's start%n", seconds);
+    Distribution.Result shown = Distribution.run(workspace, "neurons", "1", "--top", "3");
+    assertEquals(0, shown.exitCode(), shown::toString);
+    assertTrue(shown.out().contains("knowledge.neurons"), shown::toString);
+    assertTrue(shown.out().contains("  group capital: "), shown::toString);
+  }
+
   private static JsonObject json(Path file) throws Exception {
     return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
   }
