@@ -9,5 +9,5 @@
  * immutable, mergeable, and written to disk by {@link org.neurite.analysis.stats.StatsFiles}.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package org.neurite.analysis.stats;
