@@ -143,6 +143,30 @@ class CorpusTest {
   }
 
   @Test
+  void theCorpusReadsAsDatasetJsonlReadsItWithEveryField() throws Exception {
+    List<Sample> samples = Corpus.of(World.of(WorldOptions.defaults(4)));
+    Path file = write(WorldOptions.defaults(4), "d.jsonl");
+    var dataset = org.neurite.datasets.jsonl.JsonlDatasets.open("corpus", file, "sha", "text", "lang", LABELS, "prompt",
+        "response", "choices", "answer");
+    List<org.neurite.api.data.Example> examples;
+    try (var stream = dataset.examples()) {
+      examples = stream.toList();
+    }
+    assertEquals(samples.size(), examples.size());
+    for (int i = 0; i < samples.size(); i++) {
+      Sample s = samples.get(i);
+      org.neurite.api.data.Example e = examples.get(i);
+      assertEquals(s.id(), e.id());
+      assertEquals(s.text(), e.text());
+      assertEquals(new org.neurite.api.data.Example.Completion(s.prompt(), s.response()), e.completion());
+      assertEquals(new org.neurite.api.data.Example.Choices(s.choices(), s.answer()), e.choices());
+      assertEquals(s.lang(), e.group());
+      assertEquals(s.split(), e.labelOf("split").orElseThrow());
+      assertEquals(Boolean.toString(s.harmful()), e.labelOf("harmful").orElseThrow());
+    }
+  }
+
+  @Test
   void badSizesAreRefusedByName() {
     NeuriteException languages = assertThrows(NeuriteException.class, () -> new WorldOptions(1, 7, 3, 4,
         List.of("capital_of"), 4, 1, 1, 1, 1));

@@ -5,7 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.neurite.api.NeuriteException;
 import org.neurite.api.context.StepContext;
+import org.neurite.api.data.Dataset;
+import org.neurite.datasets.jsonl.JsonlDatasets;
 import org.neurite.api.step.NeuriteStep;
 import org.neurite.api.step.ParamSpec;
 import org.neurite.api.step.ParamType;
@@ -46,10 +49,16 @@ public final class SyntheticCorpusStep implements Step {
           "training requests of each kind, harmful and harmless"))
       .param(ParamSpec.optional("heldout", ParamType.INTEGER, "" + DEFAULTS.heldout(),
           "fresh samples per language, skill and kind of request in each of identify and eval"))
+      .param(ParamSpec.optional("group", ParamType.STRING, "\"skill\"",
+          "the label that groups the examples of the dataset output: lang, culture, relation, skill or harmful"))
+      .output("dataset", Dataset.class, "the corpus as a dataset (read as dataset.jsonl reads it), grouped by 'group'")
       .output("corpus", Path.class, "corpus.jsonl: one labelled sample per line")
       .output("tokenizer", Path.class, "tokenizer.json: WordLevel over every token of the corpus")
       .output("world", Path.class, "world.json: the languages, cultures and facts the corpus was drawn from")
       .build();
+
+  /** Every sample's labels. */
+  static final List<String> LABELS = List.of("lang", "culture", "relation", "skill", "harmful", "split");
 
   @Override
   public StepSpec spec() {
@@ -77,7 +86,14 @@ public final class SyntheticCorpusStep implements Step {
       context.metric("samples", split, samples.stream().filter(s -> s.split().equals(split)).count());
     }
     context.metric("vocabulary", "", vocabulary.size());
-    return StepResult.of("corpus", corpus, "tokenizer", tokenizer, "world", described);
+    String group = context.param("group", String.class);
+    if (!LABELS.contains(group)) {
+      throw new NeuriteException("Step " + context.stepId() + ": 'group' is '" + group + "'; the corpus's labels are "
+          + LABELS + ".");
+    }
+    Dataset dataset = JsonlDatasets.open("corpus", corpus, context.workspace().contentHash(corpus), "text", group,
+        LABELS, "prompt", "response", "choices", "answer");
+    return StepResult.of("dataset", dataset, "corpus", corpus, "tokenizer", tokenizer, "world", described);
   }
 
   private static java.util.Map<String, Object> describe(World world) {

@@ -57,7 +57,8 @@ public final class TrainStep implements Step {
           "a llama config.json to initialise from (normal(0, initializer_range) weights drawn with init_seed)"))
       .param(ParamSpec.optional("init_seed", ParamType.INTEGER, "0", "the seed of the initial weights (with config)"))
       .param(ParamSpec.optional("tokenizer", ParamType.STRING, "\"\"",
-          "the tokenizer.json for the texts, copied into every checkpoint; default: the starting folder's"))
+          "the tokenizer.json for the texts, copied into every checkpoint; default: the starting folder's, else the"
+          + " tokenizer.json beside the dataset's file (as corpus.synthetic writes it)"))
       .param(ParamSpec.optional("split", ParamType.STRING, "\"\"",
           "train only on examples whose 'split' label is this (the dataset step must keep the label); \"\": all"))
       .param(ParamSpec.optional("steps", ParamType.INTEGER, "100", "optimizer steps in all"))
@@ -118,7 +119,7 @@ public final class TrainStep implements Step {
     try {
       String configJson = fromFolder ? source.config().toJson()
           : Files.readString(configFile, StandardCharsets.UTF_8);
-      Optional<Path> tokenizer = tokenizer(context, source);
+      Optional<Path> tokenizer = tokenizer(context, source, dataset);
       Hyperparameters hyper = new Hyperparameters(context.param("lr", Double.class), context.param("beta1", Double.class),
           context.param("beta2", Double.class), context.param("eps", Double.class),
           context.param("weight_decay", Double.class), Math.toIntExact(context.param("warmup_steps", Long.class)),
@@ -132,6 +133,7 @@ public final class TrainStep implements Step {
       JsonObject settings = new JsonObject();
       settings.addProperty("start", fromFolder ? "model " + source.contentHash() : "config, init_seed " + initSeed);
       settings.addProperty("dataset", dataset.contentHash());
+      settings.addProperty("tokenizer", tokenizer.map(t -> context.workspace().contentHash(t)).orElse(""));
       settings.addProperty("split", split);
       settings.addProperty("examples", sequences.size());
       settings.addProperty("hyperparameters", hyper.toString());
@@ -195,9 +197,16 @@ public final class TrainStep implements Step {
     context.metric("clipped", group, r.clipped() ? 1 : 0);
   }
 
-  private static Optional<Path> tokenizer(StepContext context, ModelSource source) {
+  private static Optional<Path> tokenizer(StepContext context, ModelSource source, Dataset dataset) {
     Path given = file(context, "tokenizer");
-    return given != null ? Optional.of(given) : source == null ? Optional.empty() : source.tokenizerFile();
+    if (given != null) {
+      return Optional.of(given);
+    }
+    if (source != null && source.tokenizerFile().isPresent()) {
+      return source.tokenizerFile();
+    }
+    Path beside = dataset.path().resolveSibling("tokenizer.json");
+    return Files.isRegularFile(beside) ? Optional.of(beside) : Optional.empty();
   }
 
   /** The file a parameter names (by the workspace's rule), or null for "". */
