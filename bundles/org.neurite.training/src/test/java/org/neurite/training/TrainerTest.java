@@ -126,6 +126,34 @@ class TrainerTest {
   }
 
   @Test
+  void nothingOfAStepOutlivesItInTheRunsScope() throws Exception {
+    List<ai.djl.ndarray.NDManager> scopes = new ArrayList<>();
+    org.neurite.api.backend.TensorBackend watched = (org.neurite.api.backend.TensorBackend) java.lang.reflect.Proxy
+        .newProxyInstance(getClass().getClassLoader(), new Class<?>[] {org.neurite.api.backend.TensorBackend.class},
+            (proxy, method, args) -> {
+              Object result = method.invoke(BACKEND, args);
+              if (method.getName().equals("newScope")) {
+                scopes.add((ai.djl.ndarray.NDManager) result);
+              }
+              return result;
+            });
+    List<Integer> arrays = new ArrayList<>();
+    Hyperparameters hyper = new Hyperparameters(0.01, 0.9, 0.95, 1e-8, 0.1, 2, 12, 0.5);
+    Trainer.train(new Trainer.Settings("tiny", CONFIG, Optional.empty(), hyper, "float32", "cpu", 100, "{}"),
+        InitialWeights.normal(JsonModelConfig.of(CONFIG, "test"), 7), Batches.shuffled(sequences(3, 10), 3, 11),
+        CheckpointStore.in(dir.resolve("m")), watched, new Trainer.Listener() {
+          @Override
+          public void stepDone(StepRecord record) {
+            arrays.add(scopes.get(0).getManagedArrays().size());
+          }
+        });
+    assertEquals(12, arrays.size());
+    assertEquals(java.util.Collections.nCopies(12, arrays.get(0)), arrays,
+        "arrays in the run's scope after each step: " + arrays);
+    assertTrue(scopes.stream().noneMatch(ai.djl.ndarray.NDManager::isOpen), "every scope is closed at the end");
+  }
+
+  @Test
   void theScheduleIsHuggingFacesCosineWithWarmup() {
     double[] expected = {0, 0.005, 0.01, 0.01 * 0.5 * (1 + Math.cos(Math.PI / 4)), 0.005,
         0.01 * 0.5 * (1 + Math.cos(3 * Math.PI / 4))};

@@ -73,8 +73,7 @@ public final class TrainStep implements Step {
       .param(ParamSpec.optional("seed", ParamType.INTEGER, "0", "the seed of the batch order"))
       .param(ParamSpec.optional("dtype", ParamType.STRING, "\"float32\"", "float32 or float64"))
       .param(ParamSpec.optional("checkpoint_every", ParamType.INTEGER, "50", "steps between checkpoints (and the last)"))
-      .output("model", LanguageModel.class, "the trained model: the final checkpoint, loaded")
-      .output("checkpoint", Path.class, "the final checkpoint's folder")
+      .output("model", LanguageModel.class, "the trained model: the final checkpoint's folder, loaded")
       .build();
 
   private final ModelRepository repository;
@@ -181,7 +180,7 @@ public final class TrainStep implements Step {
       context.metric("resumed_from", "", result.resumedFrom());
       context.source("model", trained.name(), result.checkpoint().toString(), trained.contentHash(),
           "{\"trained_steps\": " + hyper.totalSteps() + ", \"resumed_from\": " + result.resumedFrom() + "}");
-      return StepResult.of("model", trained, "checkpoint", result.checkpoint());
+      return StepResult.of("model", trained);
     } finally {
       if (source instanceof AutoCloseable files) {
         files.close();
