@@ -25,7 +25,7 @@ class TrainingIT {
       + "{\"id\": \"world\", \"uses\": \"corpus.synthetic\", \"with\": {\"seed\": 3, \"sentences\": 20,"
       + " \"skill_samples\": 10, \"refusals\": 10, \"heldout\": 4}},"
       + "{\"id\": \"train\", \"uses\": \"train.lm\", \"with\": {\"dataset\": \"${world.dataset}\", \"config\": \"tiny.json\","
-      + " \"split\": \"train\", \"steps\": 240, \"batch_size\": 8, \"lr\": 0.003, \"warmup_steps\": 10,"
+      + " \"split\": \"train\", \"steps\": 120, \"batch_size\": 8, \"lr\": 0.003, \"warmup_steps\": 10,"
       + " \"checkpoint_every\": 10, \"seed\": 5}}]}";
 
   @TempDir Path workspace;
@@ -46,32 +46,32 @@ class TrainingIT {
     process.destroyForcibly();
     assertTrue(process.waitFor(30, TimeUnit.SECONDS));
     assertEquals(137, process.exitValue(), "killed with SIGKILL before the run ended");
-    assertTrue(!Files.exists(workspace.resolve("runs/1/train/checkpoint-000240")), "the run was killed before its end");
+    assertTrue(!Files.exists(workspace.resolve("runs/1/train/checkpoint-000120")), "the run was killed before its end");
 
     Distribution.Result resumed = Distribution.run(workspace, "resume", "1");
     assertEquals(0, resumed.exitCode(), resumed::toString);
     Distribution.Result show = Distribution.run(workspace, "show", "1");
     assertTrue(show.out().contains("run 1  organism  SUCCEEDED (attempt 2)"), show::toString);
-    assertTrue(show.out().contains("1/train/checkpoint-000240/model.safetensors"), show::toString);
+    assertTrue(show.out().contains("1/train/checkpoint-000120/model.safetensors"), show::toString);
     assertTrue(show.out().matches("(?s).*train\\s+loss\\s+1\\s+.*"), "the loss of step 1 is recorded again: " + show);
-    assertTrue(show.out().matches("(?s).*train\\s+loss\\s+240\\s+.*"), show::toString);
+    assertTrue(show.out().matches("(?s).*train\\s+loss\\s+120\\s+.*"), show::toString);
     String resumedFrom = show.out().lines().filter(l -> l.contains("resumed_from")).findFirst().orElseThrow();
     assertTrue(resumedFrom.trim().matches("train\\s+resumed_from\\s+[1-9]\\d*0(\\.0+)?"), resumedFrom);
 
     Distribution.Result whole = Distribution.run(workspace, "run", "--no-cache", workflow.toString());
     assertEquals(0, whole.exitCode(), whole::toString);
     for (String file : List.of("model.safetensors", "optimizer.safetensors", "tokenizer.json", "config.json")) {
-      assertEquals(-1L, Files.mismatch(workspace.resolve("runs/1/train/checkpoint-000240/" + file),
-          workspace.resolve("runs/2/train/checkpoint-000240/" + file)), file + " of the resumed run differs");
+      assertEquals(-1L, Files.mismatch(workspace.resolve("runs/1/train/checkpoint-000120/" + file),
+          workspace.resolve("runs/2/train/checkpoint-000120/" + file)), file + " of the resumed run differs");
     }
     double first = loss(show.out(), 1);
-    double last = loss(show.out(), 240);
-    System.out.println("organism training: loss " + first + " at step 1, " + last + " at step 240; " + resumedFrom.trim());
-    assertTrue(last < first / 2, "the loss falls: " + first + " -> " + last);
+    double last = loss(show.out(), 120);
+    System.out.println("organism training: loss " + first + " at step 1, " + last + " at step 120; " + resumedFrom.trim());
+    assertTrue(last < 0.6 * first, "the loss falls: " + first + " -> " + last);
 
     Path eval = workspace.resolve("eval.json");
     Files.writeString(eval, "{\"name\": \"eval\", \"steps\": ["
-        + "{\"id\": \"model\", \"uses\": \"model.load\", \"with\": {\"model\": \"runs/1/train/checkpoint-000240\"}},"
+        + "{\"id\": \"model\", \"uses\": \"model.load\", \"with\": {\"model\": \"runs/1/train/checkpoint-000120\"}},"
         + "{\"id\": \"corpus\", \"uses\": \"dataset.jsonl\", \"with\": {\"path\": \"runs/1/world/corpus.jsonl\","
         + " \"group\": \"skill\", \"labels\": [\"lang\", \"culture\", \"relation\", \"harmful\", \"split\"],"
         + " \"prompt\": \"prompt\", \"response\": \"response\", \"choices\": [\"choices\"], \"answer\": \"answer\"}},"
