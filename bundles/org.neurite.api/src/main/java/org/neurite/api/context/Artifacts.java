@@ -13,9 +13,17 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface Artifacts {
 
   /**
+   * The step's folder, {@code runs/RUN/STEP/}, where {@link #write} puts its files (it may not exist
+   * before the first). A resumed run's step has the folder of its earlier attempt, holding the
+   * artifacts that attempt completed (a trainer's checkpoints, say).
+   */
+  Path folder();
+
+  /**
    * Writes an artifact of this step.
    *
-   * @param fileName the file's name within the step's folder {@code runs/RUN/STEP/}, e.g. {@code scores.safetensors}
+   * @param fileName the file's name within the step's folder {@code runs/RUN/STEP/}, e.g. {@code scores.safetensors},
+   *     or a path of plain names below it, e.g. {@code checkpoint-3/model.safetensors} (the folders are made)
    * @param kind what it is, for people and lineage queries: {@code report}, {@code scores}, {@code trace}
    * @return the complete file's path
    * @throws StepCancelledException if the run is cancelled before the file is complete: the

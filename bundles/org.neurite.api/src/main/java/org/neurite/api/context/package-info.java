@@ -5,5 +5,5 @@
  * by the workflow engine; plugins only call them.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("0.2.0")
+@org.osgi.annotation.versioning.Version("0.3.0")
 package org.neurite.api.context;

@@ -133,14 +133,31 @@ final class EngineStepContext implements StepContext, Artifacts {
   }
 
   @Override
-  public Path write(String fileName, String kind, ArtifactWriter writer) throws Exception {
-    if (fileName.isBlank() || fileName.contains("/") || fileName.contains("\\") || fileName.startsWith(".")) {
-      throw new IllegalArgumentException("step " + stepId + " named an artifact '" + fileName
-          + "'; an artifact name is a plain file name, without folders");
+  public Path folder() {
+    return run.runFolder().resolve(stepId);
+  }
+
+  private static boolean plainName(String fileName) {
+    if (fileName.isBlank() || fileName.contains("\\")) {
+      return false;
     }
-    Path folder = run.runFolder().resolve(stepId);
-    Files.createDirectories(folder);
-    Path target = folder.resolve(fileName);
+    for (String part : fileName.split("/", -1)) {
+      if (part.isEmpty() || part.startsWith(".")) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Override
+  public Path write(String fileName, String kind, ArtifactWriter writer) throws Exception {
+    if (!plainName(fileName)) {
+      throw new IllegalArgumentException("step " + stepId + " named an artifact '" + fileName
+          + "'; an artifact name is a plain file name, or plain folder and file names joined by '/'"
+          + " (checkpoint-3/config.json), none of them empty or starting with '.'");
+    }
+    Path target = folder().resolve(fileName);
+    Files.createDirectories(target.getParent());
     checkCancelled();
     String[] sha = new String[1];
     long[] size = new long[1];

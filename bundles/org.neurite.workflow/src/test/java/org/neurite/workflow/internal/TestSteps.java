@@ -104,6 +104,33 @@ final class TestSteps {
     }
   }
 
+  /** {@code test.folders}: writes {@code checkpoint-1/a.txt} and {@code checkpoint-1/b.txt}, and tries a bad name. */
+  static final class Folders implements Step {
+    String badNameMessage;
+    Path folderBefore;
+
+    @Override
+    public StepSpec spec() {
+      return StepSpec.named("test.folders").summary("writes files in a folder of its folder").build();
+    }
+
+    @Override
+    public StepResult run(StepContext context) throws Exception {
+      folderBefore = context.artifacts().folder();
+      context.artifacts().write("checkpoint-1/a.txt", "checkpoint", tmp -> Files.writeString(tmp, "a"));
+      context.artifacts().write("checkpoint-1/b.txt", "checkpoint", tmp -> Files.writeString(tmp, "b"));
+      for (String bad : List.of("../escape.txt", "checkpoint-1/.hidden", "a//b.txt", "checkpoint-1/")) {
+        try {
+          context.artifacts().write(bad, "checkpoint", tmp -> Files.writeString(tmp, "x"));
+          throw new AssertionError("the artifact name '" + bad + "' was accepted");
+        } catch (IllegalArgumentException e) {
+          badNameMessage = e.getMessage();
+        }
+      }
+      return StepResult.empty();
+    }
+  }
+
   /** {@code test.halfwrite}: starts writing an artifact, then crashes inside the writer. */
   static final class HalfWrite implements Step {
     @Override

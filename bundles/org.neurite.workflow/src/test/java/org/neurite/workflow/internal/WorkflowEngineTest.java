@@ -263,6 +263,23 @@ class WorkflowEngineTest {
   }
 
   @Test
+  void artifactsMayLieInFoldersOfTheStepsFolderButNotOutsideIt() throws Exception {
+    TestSteps.Folders folders = new TestSteps.Folders();
+    engine.add(TestSteps.registered(folders));
+    RunOutcome outcome = run(workflow("{\"name\": \"f\", \"steps\": [{\"id\": \"train\", \"uses\": \"test.folders\"}]}"),
+        RunOptions.defaults());
+    assertEquals(RunStatus.SUCCEEDED, outcome.status(), console.toString());
+    assertEquals(List.of(outcome.runId() + "/train/checkpoint-1/a.txt", outcome.runId() + "/train/checkpoint-1/b.txt"),
+        store.runDetail(outcome.runId()).orElseThrow().artifacts().stream().map(a -> a.path()).toList());
+    assertEquals(workspace.resolve("runs").resolve(outcome.runId() + "/train"), folders.folderBefore);
+    assertEquals("b", Files.readString(folders.folderBefore.resolve("checkpoint-1/b.txt")));
+    assertEquals("step train named an artifact 'checkpoint-1/'; an artifact name is a plain file name, or plain"
+        + " folder and file names joined by '/' (checkpoint-3/config.json), none of them empty or starting with '.'",
+        folders.badNameMessage);
+    assertFalse(Files.exists(workspace.resolve("runs").resolve(outcome.runId() + "/escape.txt")));
+  }
+
+  @Test
   void artifactWhoseWriterFailsIsNeitherRecordedNorLeftBehind() throws Exception {
     RunOutcome outcome = run(workflow("{\"name\": \"h\", \"steps\": [{\"id\": \"half\", \"uses\": \"test.halfwrite\"}]}"),
         RunOptions.defaults());

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
+import org.neurite.api.hook.GradientTarget;
 import org.neurite.api.hook.Hooks;
 import org.neurite.api.model.Forward;
 import org.neurite.api.model.LanguageModel;
@@ -62,8 +63,27 @@ public abstract class HookedModel implements LanguageModel {
    * if asked, intermediate values freed, results in {@code scope}.
    */
   protected final Forward framed(TokenBatch batch, Hooks hooks, NDManager scope, Pass pass) {
+    return framed(batch, hooks, hooks.target().orElse(null), scope, pass);
+  }
+
+  /**
+   * A forward pass that back-propagates {@code target} before it ends, while every value of the graph
+   * (and every constant PyTorch's autograd keeps for the backward pass) is still alive: every array that
+   * requires a gradient and on which the target depends -- the parameters of a model being trained --
+   * receives it. {@code hooks} may record and replace, but take no gradients of their own.
+   */
+  public final Forward backward(TokenBatch batch, Hooks hooks, GradientTarget target, NDManager scope) {
+    if (hooks.wantsGradients() || hooks.target().isPresent()) {
+      throw new IllegalArgumentException("backward takes its target apart from the hooks, which take no gradients");
+    }
+    check(batch);
+    return framed(batch, hooks, java.util.Objects.requireNonNull(target, "target"), scope,
+        (hooked, work) -> pass(batch, hooked, work));
+  }
+
+  private Forward framed(TokenBatch batch, Hooks hooks, GradientTarget target, NDManager scope, Pass pass) {
     HookDispatch hooked = HookDispatch.resolve(hooks, spec, name(), batch, scope);
-    boolean gradients = hooks.wantsGradients();
+    boolean gradients = target != null;
     boolean previousMode = gradients && origin.backend().recordGradients(true);
     try (NDManager work = scope.newSubManager()) {
       hooked.enter(work);
@@ -74,7 +94,7 @@ public abstract class HookedModel implements LanguageModel {
       HookedForward forward = new HookedForward(name(), batch, outcome.hidden(), mask, outcome.head(),
           outcome.outputs(), hooked.recorded());
       if (gradients) {
-        forward.differentiate(hooks.target().orElseThrow(), hooked.leaves(), origin.backend());
+        forward.differentiate(target, hooked.leaves(), origin.backend());
       }
       return forward;
     } finally {
