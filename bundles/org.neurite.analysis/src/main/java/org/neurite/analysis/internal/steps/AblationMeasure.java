@@ -1,6 +1,5 @@
 package org.neurite.analysis.internal.steps;
 
-import org.neurite.analysis.batch.DatasetLoop;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
@@ -13,6 +12,7 @@ import java.util.function.DoubleBinaryOperator;
 import org.neurite.analysis.attribution.Attributions;
 import org.neurite.analysis.attribution.Target;
 import org.neurite.analysis.batch.Batches;
+import org.neurite.analysis.batch.DatasetLoop;
 import org.neurite.analysis.eval.GreedyMatch;
 import org.neurite.analysis.eval.GroupAverage;
 import org.neurite.analysis.eval.GroupLoss;

@@ -1,11 +1,11 @@
 package org.neurite.analysis.internal.steps;
 
-import org.neurite.analysis.batch.DatasetLoop;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.neurite.analysis.batch.DatasetLoop;
 import org.neurite.analysis.capture.Positions;
 import org.neurite.analysis.eval.EmbeddingShift;
 import org.neurite.analysis.intervene.IntervenedModel;

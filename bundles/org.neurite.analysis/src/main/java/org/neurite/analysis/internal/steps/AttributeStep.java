@@ -1,6 +1,5 @@
 package org.neurite.analysis.internal.steps;
 
-import org.neurite.analysis.batch.DatasetLoop;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +10,7 @@ import org.neurite.analysis.attribution.AttributionMethod;
 import org.neurite.analysis.attribution.GroupMeans;
 import org.neurite.analysis.attribution.Target;
 import org.neurite.analysis.batch.Batches;
+import org.neurite.analysis.batch.DatasetLoop;
 import org.neurite.analysis.capture.Pooling;
 import org.neurite.analysis.capture.Positions;
 import org.neurite.api.NeuriteException;

@@ -1,6 +1,5 @@
 package org.neurite.analysis.internal.steps;
 
-import org.neurite.analysis.batch.DatasetLoop;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import java.nio.file.Path;
@@ -9,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.neurite.analysis.batch.Batches;
+import org.neurite.analysis.batch.DatasetLoop;
 import org.neurite.analysis.capture.ActivationShards;
 import org.neurite.analysis.capture.Pooling;
 import org.neurite.analysis.capture.Positions;

@@ -1,6 +1,5 @@
 package org.neurite.analysis.internal.steps;
 
-import org.neurite.analysis.batch.DatasetLoop;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
@@ -8,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.neurite.analysis.batch.Batches;
+import org.neurite.analysis.batch.DatasetLoop;
 import org.neurite.analysis.eval.MultipleChoice;
 import org.neurite.analysis.intervene.IntervenedModel;
 import org.neurite.api.context.StepContext;

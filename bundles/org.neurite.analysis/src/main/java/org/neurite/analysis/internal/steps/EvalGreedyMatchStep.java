@@ -1,9 +1,9 @@
 package org.neurite.analysis.internal.steps;
 
-import org.neurite.analysis.batch.DatasetLoop;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
+import org.neurite.analysis.batch.DatasetLoop;
 import org.neurite.analysis.eval.GreedyMatch;
 import org.neurite.analysis.eval.GroupAverage;
 import org.neurite.analysis.intervene.IntervenedModel;

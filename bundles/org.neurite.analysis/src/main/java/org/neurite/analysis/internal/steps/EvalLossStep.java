@@ -1,8 +1,8 @@
 package org.neurite.analysis.internal.steps;
 
-import org.neurite.analysis.batch.DatasetLoop;
 import com.google.gson.JsonObject;
 import java.nio.file.Path;
+import org.neurite.analysis.batch.DatasetLoop;
 import org.neurite.analysis.eval.GroupLoss;
 import org.neurite.analysis.eval.LossEvaluator;
 import org.neurite.analysis.intervene.IntervenedModel;

@@ -1,10 +1,10 @@
 package org.neurite.analysis.internal.steps;
 
-import org.neurite.analysis.batch.DatasetLoop;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.neurite.analysis.batch.DatasetLoop;
 import org.neurite.analysis.batch.TokenizedExample;
 import org.neurite.api.context.StepContext;
 import org.neurite.api.data.Dataset;

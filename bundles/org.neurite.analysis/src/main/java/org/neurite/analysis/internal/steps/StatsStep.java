@@ -1,6 +1,5 @@
 package org.neurite.analysis.internal.steps;
 
-import org.neurite.analysis.batch.DatasetLoop;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import java.nio.file.Files;
@@ -11,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.neurite.analysis.batch.Batches;
+import org.neurite.analysis.batch.DatasetLoop;
 import org.neurite.analysis.capture.Pooling;
 import org.neurite.analysis.capture.Positions;
 import org.neurite.analysis.contrast.Statistic;

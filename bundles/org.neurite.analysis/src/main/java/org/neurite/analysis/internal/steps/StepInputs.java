@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.neurite.analysis.batch.Tokenization;
+import org.neurite.analysis.capture.HookPatterns;
 import org.neurite.analysis.select.Selection;
-import org.neurite.api.analysis.NeuronSet;
 import org.neurite.api.NeuriteException;
+import org.neurite.api.analysis.NeuronSet;
 import org.neurite.api.context.StepContext;
 import org.neurite.api.data.Dataset;
 import org.neurite.api.data.Example;
@@ -46,17 +47,7 @@ final class StepInputs {
   }
 
   static List<String> hooks(LanguageModel model, List<String> patterns, String where) {
-    List<String> hooks = new ArrayList<>();
-    for (String pattern : patterns) {
-      List<String> matched = model.spec().hookPoints().stream().map(HookPoint::name)
-          .filter(name -> Hooks.matches(pattern, name)).toList();
-      if (matched.isEmpty()) {
-        throw new NeuriteException(where + ": hook '" + pattern + "' matches no hook point of model " + model.name()
-            + "; `models --hooks " + model.name() + "` lists them.");
-      }
-      matched.stream().filter(h -> !hooks.contains(h)).forEach(hooks::add);
-    }
-    return hooks;
+    return HookPatterns.expand(model, patterns, where);
   }
 
   /** The index of an example's group among the step's groups; "all" for an example without one. */

@@ -15,6 +15,7 @@ import org.neurite.analysis.attribution.Attributions;
 import org.neurite.analysis.attribution.Target;
 import org.neurite.analysis.batch.DatasetLoop;
 import org.neurite.analysis.batch.TokenizedExample;
+import org.neurite.analysis.capture.HookPatterns;
 import org.neurite.analysis.capture.Positions;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.analysis.NeuronSet;
@@ -22,8 +23,6 @@ import org.neurite.api.analysis.Unit;
 import org.neurite.api.analysis.UnitScores;
 import org.neurite.api.context.StepContext;
 import org.neurite.api.data.Dataset;
-import org.neurite.api.hook.Hooks;
-import org.neurite.api.model.HookPoint;
 import org.neurite.api.model.LanguageModel;
 import org.neurite.api.step.NeuriteStep;
 import org.neurite.api.step.ParamSpec;
@@ -89,7 +88,7 @@ public final class KnowledgeStep implements Step {
       throw new NeuriteException(where + ": model " + model.name() + " is not a causal language model with a head;"
           + " knowledge neurons attribute the probability of the next token.");
     }
-    List<String> hooks = expand(model, context.param("hooks", List.class), where);
+    List<String> hooks = HookPatterns.expand(model, context.param("hooks", List.class), where);
     String factField = context.param("fact_field", String.class);
     int steps = (int) atLeastOne(context, "steps");
     Attributions.Riemann rule = riemann(context);
@@ -132,20 +131,6 @@ public final class KnowledgeStep implements Step {
     return StepResult.of("neurons", KnowledgeNeurons.relationNeurons(context.stepId(), relations),
         "facts", KnowledgeNeurons.factNeurons(context.stepId() + ".facts", relations),
         "scores", meanPerRelation(prompts, hooks), "report", report);
-  }
-
-  private static List<String> expand(LanguageModel model, List<String> patterns, String where) {
-    List<String> hooks = new ArrayList<>();
-    for (String pattern : patterns) {
-      List<String> matched = model.spec().hookPoints().stream().map(HookPoint::name)
-          .filter(name -> Hooks.matches(pattern, name)).toList();
-      if (matched.isEmpty()) {
-        throw new NeuriteException(where + ": hook '" + pattern + "' matches no hook point of model " + model.name()
-            + "; `models --hooks " + model.name() + "` lists them.");
-      }
-      matched.stream().filter(h -> !hooks.contains(h)).forEach(hooks::add);
-    }
-    return hooks;
   }
 
   private static Attributions.Riemann riemann(StepContext context) {
