@@ -21,6 +21,12 @@ public record AttributionCall(LanguageModel model, Batches.Batch batch, Batches.
     Target target, Positions positions, Pooling pooling, int steps, boolean weightByProbability,
     TensorBackend backend, String device) {
 
+  /** The same call at another hook point. */
+  public AttributionCall at(String otherHook) {
+    return new AttributionCall(model, batch, corrupted, otherHook, target, positions, pooling, steps,
+        weightByProbability, backend, device);
+  }
+
   /** The primitives, on this call's backend and device. */
   public Attributions attributions() {
     return new Attributions(backend, device);

@@ -30,4 +30,17 @@ public interface AttributionMethod {
 
   /** The scores of one batch; every array the method makes is closed before it returns. */
   Attributions.Result attribute(AttributionCall call);
+
+  /**
+   * The scores of one batch at several hook points, by hook point in the order given. By default
+   * one {@link #attribute} call per hook point; a method that can score them in one pass (grad_x_act:
+   * one backward for every hook point) overrides it, giving the same scores.
+   */
+  default java.util.Map<String, Attributions.Result> attributeAll(AttributionCall call, java.util.List<String> hooks) {
+    java.util.Map<String, Attributions.Result> out = new java.util.LinkedHashMap<>();
+    for (String hook : hooks) {
+      out.put(hook, attribute(call.at(hook)));
+    }
+    return out;
+  }
 }

@@ -3,6 +3,9 @@ package org.neurite.analysis.attribution;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.neurite.analysis.batch.Batches;
 import org.neurite.analysis.capture.Pooling;
 import org.neurite.analysis.capture.Positions;
@@ -43,22 +46,46 @@ public final class Attributions {
    */
   public Result gradientTimesActivation(LanguageModel model, Batches.Batch batch, String hook, Target target,
       Positions positions, Pooling pooling, boolean weightByProbability) {
+    return gradientTimesActivation(model, batch, List.of(hook), target, positions, pooling, weightByProbability)
+        .get(hook);
+  }
+
+  /**
+   * Gradient x activation at several hook points from one forward and one backward pass (CULNIG
+   * scores five sites per layer: one pass, not one per site), each as {@link
+   * #gradientTimesActivation(LanguageModel, Batches.Batch, String, Target, Positions, Pooling, boolean)}
+   * gives it.
+   *
+   * @return by hook point, in the order given
+   */
+  public Map<String, Result> gradientTimesActivation(LanguageModel model, Batches.Batch batch, List<String> hooks,
+      Target target, Positions positions, Pooling pooling, boolean weightByProbability) {
     try (NDManager scope = backend.newScope(device)) {
-      Forward f = model.forward(batch.tokens(), Hooks.none().record(hook).gradient(hook)
-          .target(forward -> (weightByProbability ? target.apply(forward, batch).exp() : target.apply(forward, batch))
-              .sum()), scope);
-      NDArray product = f.recorded(hook).mul(f.gradient(hook));
-      double[][] scores = rows(pooling.pool(product, positions.mask(batch), scope), batch.tokens().size());
+      Hooks wanted = Hooks.none();
+      for (String hook : hooks) {
+        wanted = wanted.record(hook).gradient(hook);
+      }
+      Forward f = model.forward(batch.tokens(), wanted.target(forward ->
+          (weightByProbability ? target.apply(forward, batch).exp() : target.apply(forward, batch)).sum()), scope);
       double[] values = perSequence(model, batch, target, scope);
-      if (weightByProbability) {
-        for (int i = 0; i < scores.length; i++) {
-          double p = Math.exp(values[i]);
-          for (int u = 0; u < scores[i].length; u++) {
-            scores[i][u] *= p;
+      float[] mask = positions.mask(batch);
+      Map<String, Result> out = new LinkedHashMap<>();
+      for (String hook : hooks) {
+        try (NDManager work = scope.newSubManager()) {
+          NDArray product = f.recorded(hook).mul(f.gradient(hook));
+          double[][] scores = rows(pooling.pool(product, mask, work), batch.tokens().size());
+          if (weightByProbability) {
+            for (int i = 0; i < scores.length; i++) {
+              double p = Math.exp(values[i]);
+              for (int u = 0; u < scores[i].length; u++) {
+                scores[i][u] *= p;
+              }
+            }
           }
+          out.put(hook, new Result(scores, values));
         }
       }
-      return new Result(scores, values);
+      return out;
     }
   }
 
@@ -99,7 +126,7 @@ public final class Attributions {
       NDArray actual = model.forward(batch.tokens(), Hooks.none().record(hook), scope).recorded(hook);
       NDArray start = baseline == null ? actual.zerosLike()
           : actual.zerosLike().add(scope.create(baseline).toType(actual.getDataType(), false));
-      NDArray chosen = scope.create(mask, new ai.djl.ndarray.types.Shape(b, batch.tokens().length(), 1))
+      NDArray chosen = scope.create(mask, positionShape(b, batch.tokens().length(), actual))
           .toType(actual.getDataType(), false);
       NDArray sum = actual.zerosLike();
       NDArray unchosen = chosen.neg().add(1);
@@ -139,11 +166,20 @@ public final class Attributions {
           .target(forward -> target.apply(forward, corrupt).sum()), scope);
       NDArray delta = cleanValues.sub(f.recorded(hook)).mul(f.gradient(hook));
       NDArray chosen = scope.create(positions.mask(corrupt),
-          new ai.djl.ndarray.types.Shape(corrupt.tokens().size(), corrupt.tokens().length(), 1))
+          positionShape(corrupt.tokens().size(), corrupt.tokens().length(), delta))
           .toType(delta.getDataType(), false);
       return new Result(rows(delta.mul(chosen).sum(new int[] {1}), corrupt.tokens().size()),
           perSequence(model, corrupt, target, scope));
     }
+  }
+
+  /** [batch, pos, 1, ...]: a per-position mask broadcast over the units of a value of any rank (q/k/v: 4). */
+  private static ai.djl.ndarray.types.Shape positionShape(long batch, long positions, NDArray value) {
+    long[] dims = new long[value.getShape().dimension()];
+    java.util.Arrays.fill(dims, 1);
+    dims[0] = batch;
+    dims[1] = positions;
+    return new ai.djl.ndarray.types.Shape(dims);
   }
 
   /** The target's value per sequence, without gradients. */

@@ -76,8 +76,10 @@ public interface Target {
   }
 
   /**
-   * The log-probability of each example's answer ({@code contrast().answer()}) as the next token
-   * after its prompt: the answer's first token, encoded without special tokens.
+   * The log-probability of each example's answer as the next token after its prompt: the answer's
+   * first token, encoded without special tokens. The answer is the example's target
+   * ({@code contrast().answer()}), else the text of its multiple-choice answer ({@code choices}
+   * with the answer letters or names as options, as CULNIG's prompts are answered).
    *
    * @param where the step, for the message when an example has no answer
    */
@@ -86,10 +88,12 @@ public interface Target {
       long[] tokens = new long[batch.examples().size()];
       for (int i = 0; i < tokens.length; i++) {
         Example x = batch.examples().get(i).example();
-        String answer = x.contrast() == null ? null : x.contrast().answer();
+        String answer = x.contrast() != null && x.contrast().answer() != null ? x.contrast().answer()
+            : x.choices() != null ? x.choices().options().get(x.choices().answer()) : null;
         if (answer == null || answer.isEmpty()) {
           throw new NeuriteException(where + ": example " + x.id() + " (line " + x.line() + ") has no answer; the"
-              + " answer target needs one per example (the dataset step's answer parameter), or use target response.");
+              + " answer target needs one per example (the dataset step's target field, or its choices and answer),"
+              + " or use target response.");
         }
         long[] ids = tokenizer.encode(answer, false);
         if (ids.length == 0) {

@@ -64,6 +64,11 @@ public abstract class AttributionMethodConformance {
     return 16;
   }
 
+  /** Whether the calls weight by p(y) (CULNIG's score, {@link AttributionCall#weightByProbability()}). */
+  protected boolean weightByProbability() {
+    return false;
+  }
+
   /** The precision at k (k = planted units per group) the method's mean scores must reach. */
   protected double minimumPrecision() {
     return 0.95;
@@ -101,7 +106,7 @@ public abstract class AttributionMethodConformance {
   private Attributions.Result call(Batches batcher, Batches.Batch batch, String hook) {
     Batches.Batch corrupted = method().needsCorrupted() ? batcher.corrupted(batch, "conformance") : null;
     return method().attribute(new AttributionCall(testbed.model, batch, corrupted, hook, target(), Positions.ALL,
-        pooling(), steps(), false, PlantedTestbed.BACKEND, "cpu"));
+        pooling(), steps(), weightByProbability(), PlantedTestbed.BACKEND, "cpu"));
   }
 
   private Attributions.Result callOn(List<org.neurite.api.data.Example> examples, String hook) {
@@ -139,6 +144,25 @@ public abstract class AttributionMethodConformance {
       for (int u = 0; u < alone.scores()[0].length; u++) {
         assertEquals(alone.scores()[0][u], batched.scores()[i][u], 1e-4 * Math.max(scale, 1e-6),
             "example " + i + " unit " + u + ": batched (padded) equals alone");
+      }
+    }
+  }
+
+  @Test
+  void scoringSeveralHookPointsAtOnceEqualsOneCallPerHookPoint() {
+    List<org.neurite.api.data.Example> some = testbed.examples.subList(0, 4);
+    Batches batcher = testbed.batcher(some.stream(), some.size(), TokenBatch.Padding.LEFT);
+    Batches.Batch batch = batcher.next();
+    Batches.Batch corrupted = method().needsCorrupted() ? batcher.corrupted(batch, "conformance") : null;
+    List<String> hooks = List.of(testbed.planted.hook(), "blocks.0.mlp.hook_pre", "blocks.0.attn.hook_v");
+    Map<String, Attributions.Result> all = method().attributeAll(new AttributionCall(testbed.model, batch, corrupted,
+        hooks.get(0), target(), Positions.ALL, pooling(), steps(), weightByProbability(), PlantedTestbed.BACKEND, "cpu"),
+        hooks);
+    assertEquals(hooks, List.copyOf(all.keySet()), "a result per hook point, in order");
+    for (String hook : hooks) {
+      Attributions.Result one = call(batcher, batch, hook);
+      for (int i = 0; i < one.scores().length; i++) {
+        assertArrayEquals(one.scores()[i], all.get(hook).scores()[i], 1e-6, hook + " example " + i);
       }
     }
   }

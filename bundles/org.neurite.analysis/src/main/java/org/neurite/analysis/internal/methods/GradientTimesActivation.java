@@ -23,4 +23,11 @@ public final class GradientTimesActivation implements AttributionMethod {
     return call.attributions().gradientTimesActivation(call.model(), call.batch(), call.hook(), call.target(),
         call.positions(), call.pooling(), call.weightByProbability());
   }
+
+  /** Every hook point from one forward and one backward pass. */
+  @Override
+  public java.util.Map<String, Attributions.Result> attributeAll(AttributionCall call, java.util.List<String> hooks) {
+    return call.attributions().gradientTimesActivation(call.model(), call.batch(), hooks, call.target(),
+        call.positions(), call.pooling(), call.weightByProbability());
+  }
 }

@@ -109,11 +109,9 @@ public final class AttributeStep implements Step {
     GroupMeans means = new GroupMeans(groups);
     DatasetLoop.run(context, model, dataset, "attribution", (batches, batch) -> {
       Batches.Batch corrupted = method.needsCorrupted() ? batches.corrupted(batch, where) : null;
-      for (String hook : hooks) {
-        double[][] scores = method.attribute(new AttributionCall(model, batch, corrupted, hook, target, positions,
-            pooling, steps, weighted, context.backend(), context.device())).scores();
-        means.add(hook, batch, clipped ? GroupMeans.clippedAtZero(scores) : scores);
-      }
+      method.attributeAll(new AttributionCall(model, batch, corrupted, hooks.get(0), target, positions, pooling, steps,
+          weighted, context.backend(), context.device()), hooks).forEach((hook, result) ->
+          means.add(hook, batch, clipped ? GroupMeans.clippedAtZero(result.scores()) : result.scores()));
     });
     for (String group : groups) {
       context.metric("examples", group, means.count(hooks.get(0), group));

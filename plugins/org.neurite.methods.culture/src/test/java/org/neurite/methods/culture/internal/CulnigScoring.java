@@ -35,11 +35,9 @@ final class CulnigScoring {
         TokenBatch.Padding.LEFT);
     while (batches.hasNext()) {
       Batches.Batch batch = batches.next();
-      for (String hook : hooks) {
-        double[][] scores = attributions.gradientTimesActivation(model, batch, hook, target, Positions.ALL, Pooling.MAX,
-            true).scores();
-        sums.add(hook, batch, control ? GroupMeans.clippedAtZero(scores) : scores);
-      }
+      attributions.gradientTimesActivation(model, batch, hooks, target, Positions.ALL, Pooling.MAX, true)
+          .forEach((hook, result) -> sums.add(hook, batch, control ? GroupMeans.clippedAtZero(result.scores())
+              : result.scores()));
     }
     return sums.scoresOverDataset("grad_x_act/answer");
   }
