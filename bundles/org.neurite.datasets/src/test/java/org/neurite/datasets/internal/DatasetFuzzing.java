@@ -21,6 +21,7 @@ final class DatasetFuzzing {
       new Fields("", "", "", "", List.of(), "prompt", "response", List.of("a", "b", "c"), "answer", "", "", "", ""),
       new Fields("text", "", "", "", List.of(), "", "", List.of(), "", "corrupted", "target", "corrupted_target", ""),
       new Fields("", "", "", "", List.of(), "", "", List.of(), "", "", "", "", "ids"),
+      new Fields("prompt", "", "relation", "id", List.of("fact"), "", "", List.of(), "", "", "answer", "", ""),
       Fields.MATERIALISED);
 
   private static Path dir;
