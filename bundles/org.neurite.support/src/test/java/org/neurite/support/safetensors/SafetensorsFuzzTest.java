@@ -1,13 +1,12 @@
 package org.neurite.support.safetensors;
 
 import org.neurite.testkit.FuzzBounds;
+import org.neurite.testkit.FuzzFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.neurite.api.model.TensorEntry;
 
@@ -17,12 +16,9 @@ import org.neurite.api.model.TensorEntry;
  * size (a header that claims 2^40 bytes is refused before anything is allocated).
  */
 class SafetensorsFuzzTest {
-  private static Path file;
-
   @FuzzTest(maxDuration = "10s")
   void open(byte[] input) throws IOException {
-    Path path = file();
-    Files.write(path, input);
+    Path path = FuzzFiles.write(".safetensors", input);
     FuzzBounds.check(input.length, 64, 16 << 20, path.toString(), () -> {
       try (SafetensorsFile safetensors = SafetensorsFile.open(path)) {
         for (TensorEntry entry : safetensors.entries().values()) {
@@ -33,17 +29,5 @@ class SafetensorsFuzzTest {
         safetensors.metadata().forEach((k, v) -> assertEquals(v, safetensors.metadata().get(k)));
       }
     });
-  }
-
-  private static synchronized Path file() {
-    if (file == null) {
-      try {
-        file = Files.createTempFile("fuzz", ".safetensors");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      file.toFile().deleteOnExit();
-    }
-    return file;
   }
 }

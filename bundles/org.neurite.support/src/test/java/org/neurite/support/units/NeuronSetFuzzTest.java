@@ -13,19 +13,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.neurite.api.analysis.NeuronSet;
 import org.neurite.api.analysis.Unit;
 import org.neurite.testkit.FuzzBounds;
+import org.neurite.testkit.FuzzFiles;
 
 /**
  * Any bytes as a neuron-set file (what {@code neurons FILE} and every step taking a neuron set read):
  * reading it gives a set that writes back to an equal set, or one message naming the file.
  */
 class NeuronSetFuzzTest {
-  private static Path file;
-
   @MethodSource("written")
   @FuzzTest(maxDuration = "10s")
   void read(byte[] input) throws IOException {
-    Path path = file();
-    Files.write(path, input);
+    Path path = FuzzFiles.write(".json", input);
     FuzzBounds.check(input.length, 64, 16 << 20, path.toString(), () -> {
       NeuronSet set = NeuronSetFiles.read(path);
       try {
@@ -58,17 +56,5 @@ class NeuronSetFuzzTest {
       Files.delete(p);
     }
     return out.build();
-  }
-
-  private static synchronized Path file() {
-    if (file == null) {
-      try {
-        file = Files.createTempFile("fuzz", ".json");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      file.toFile().deleteOnExit();
-    }
-    return file;
   }
 }

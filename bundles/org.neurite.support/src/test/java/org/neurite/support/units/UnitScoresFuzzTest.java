@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.neurite.api.analysis.UnitScores;
 import org.neurite.testkit.FuzzBounds;
+import org.neurite.testkit.FuzzFiles;
 
 /**
  * Any bytes as a unit-scores file (what {@code neurons FILE}, {@code select} and the methods read):
@@ -20,13 +21,10 @@ import org.neurite.testkit.FuzzBounds;
  * used stays within the input's size.
  */
 class UnitScoresFuzzTest {
-  private static Path file;
-
   @MethodSource("written")
   @FuzzTest(maxDuration = "10s")
   void read(byte[] input) throws IOException {
-    Path path = file();
-    Files.write(path, input);
+    Path path = FuzzFiles.write(".scores.safetensors", input);
     FuzzBounds.check(input.length, 64, 16 << 20, path.toString(), () -> {
       UnitScores scores = UnitScoresFiles.read(path);
       try {
@@ -53,17 +51,5 @@ class UnitScoresFuzzTest {
     byte[] bytes = Files.readAllBytes(p);
     Files.delete(p);
     return Stream.of(bytes);
-  }
-
-  private static synchronized Path file() {
-    if (file == null) {
-      try {
-        file = Files.createTempFile("fuzz", ".safetensors");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      file.toFile().deleteOnExit();
-    }
-    return file;
   }
 }

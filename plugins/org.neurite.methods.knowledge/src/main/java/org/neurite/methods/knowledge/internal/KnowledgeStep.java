@@ -90,7 +90,7 @@ public final class KnowledgeStep implements Step {
     }
     List<String> hooks = HookPatterns.expand(model, context.param("hooks", List.class), where);
     String factField = context.param("fact_field", String.class);
-    int steps = (int) atLeastOne(context, "steps");
+    int steps = (int) StepParams.atLeast(context, "steps", 1);
     Attributions.Riemann rule = riemann(context);
     Target target = Target.probability(Target.answerLogProb(model.tokenizer().orElseThrow(() -> new NeuriteException(
         where + ": model " + model.name() + " has no tokenizer, which is needed to encode each answer.")), where));
@@ -116,7 +116,7 @@ public final class KnowledgeStep implements Step {
     });
     KnowledgeNeurons.Options options = new KnowledgeNeurons.Options(context.param("prefilter_ratio", Double.class),
         context.param("threshold_ratio", Double.class), context.param("p_start", Double.class),
-        context.param("p_step", Double.class), (int) atLeastOne(context, "p_tries"),
+        context.param("p_step", Double.class), (int) StepParams.atLeast(context, "p_tries", 1),
         context.param("kn_low", Double.class), context.param("kn_high", Double.class),
         (int) context.param("min_prompts", Long.class).longValue(), context.param("relation_share", Double.class));
     List<KnowledgeNeurons.Relation> relations = KnowledgeNeurons.select(prompts, options, where);
@@ -141,14 +141,6 @@ public final class KnowledgeStep implements Step {
       throw new NeuriteException("Step " + context.stepId() + ": riemann '" + name.toLowerCase(Locale.ROOT) + "' is not"
           + " one of left, midpoint.");
     }
-  }
-
-  private static long atLeastOne(StepContext context, String name) {
-    long v = context.param(name, Long.class);
-    if (v < 1) {
-      throw new NeuriteException("Step " + context.stepId() + ": " + name + " is " + v + "; it must be at least 1.");
-    }
-    return v;
   }
 
   private static UnitScores meanPerRelation(List<KnowledgeNeurons.Prompt> prompts, List<String> hooks) {

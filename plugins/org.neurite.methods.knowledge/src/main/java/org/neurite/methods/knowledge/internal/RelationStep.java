@@ -90,7 +90,7 @@ public final class RelationStep implements Step {
     boolean[] known = known(context.input("matches", Path.class), example, knownOnly, where);
     RelationNeurons method = new RelationNeurons(manifest.groups(), hooks, manifest.hooks(), group, example, known);
     RelationNeurons.Options options = new RelationNeurons.Options(
-        (int) positive(context, "negatives_per_positive", true), (int) positive(context, "top_k", false),
+        (int) StepParams.atLeast(context, "negatives_per_positive", 0), (int) StepParams.atLeast(context, "top_k", 1),
         context.param("seed", Long.class));
     List<RelationNeurons.PerRelation> results;
     try (NDManager scope = context.backend().newScope(context.device())) {
@@ -141,15 +141,6 @@ public final class RelationStep implements Step {
       known[r] = !knownOnly || m;
     }
     return known;
-  }
-
-  private static long positive(StepContext context, String name, boolean zeroAllowed) {
-    long v = context.param(name, Long.class);
-    if (v < 0 || (v == 0 && !zeroAllowed)) {
-      throw new NeuriteException("Step " + context.stepId() + ": " + name + " is " + v + "; give "
-          + (zeroAllowed ? "0 or more." : "1 or more."));
-    }
-    return v;
   }
 
   private static JsonObject report(ActivationShards.Manifest manifest, RelationNeurons.Options options,
