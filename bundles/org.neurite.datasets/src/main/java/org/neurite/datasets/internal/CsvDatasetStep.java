@@ -36,7 +36,7 @@ public final class CsvDatasetStep extends FileDatasetStep {
       throw new NeuriteException("Step " + context.stepId() + ": delimiter must be one character other than \","
           + " e.g. \",\" or \"\\t\"; got \"" + delimiter + "\".");
     }
-    JsonObject options = fieldsOption(fields(context));
+    JsonObject options = recordOptions(context);
     options.addProperty("delimiter", delimiter);
     return options;
   }

@@ -23,17 +23,31 @@ final class CsvRecords implements RecordReader {
   private final char delimiter;
   private List<String> header;
   private final ExampleMapper mapper;
+  private final RecordFilter filter;
   private long line;
 
-  CsvRecords(Path file, Fields fields, char delimiter) {
+  CsvRecords(Path file, Fields fields, char delimiter, RecordFilter filter) {
     this.file = file;
     this.fields = fields;
     this.delimiter = delimiter;
     this.mapper = new ExampleMapper(file, fields);
+    this.filter = filter;
   }
 
   @Override
   public Example next(BufferedReader in) throws IOException {
+    while (true) {
+      CsvRecord record = nextRecord(in);
+      if (record == null) {
+        return null;
+      }
+      if (filter.test(record)) {
+        return mapper.map(record);
+      }
+    }
+  }
+
+  private CsvRecord nextRecord(BufferedReader in) throws IOException {
     if (header == null) {
       header = readRecord(in);
       if (header == null) {
@@ -57,7 +71,7 @@ final class CsvRecords implements RecordReader {
     for (int i = 0; i < header.size(); i++) {
       values.put(header.get(i), new JsonPrimitive(record.get(i)));
     }
-    return mapper.map(new CsvRecord(startLine, values));
+    return new CsvRecord(startLine, values);
   }
 
   /** Every column the step names must be in the header: one message at line 1, not one per record. */
@@ -71,6 +85,7 @@ final class CsvRecords implements RecordReader {
         fields.corrupted(), fields.target(), fields.corruptedTarget(), fields.ids()));
     named.addAll(fields.labels());
     named.addAll(fields.choices());
+    named.addAll(filter.fieldNames());
     for (String name : named) {
       if (!name.isEmpty() && !header.contains(name)) {
         throw new NeuriteException(file + ":1: no column \"" + name + "\" in the header " + header

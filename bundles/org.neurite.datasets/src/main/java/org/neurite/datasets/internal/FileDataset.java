@@ -155,8 +155,9 @@ final class FileDataset implements Dataset {
   private RecordReader records() {
     Fields fields = Fields.fromJson(options.getAsJsonObject("fields"));
     return switch (format) {
-      case "jsonl" -> new JsonlRecords(path, fields);
-      case "csv" -> new CsvRecords(path, fields, options.get("delimiter").getAsString().charAt(0));
+      case "jsonl" -> new JsonlRecords(path, fields, RecordFilter.of(options));
+      case "csv" -> new CsvRecords(path, fields, options.get("delimiter").getAsString().charAt(0),
+          RecordFilter.of(options));
       case "text" -> new TextRecords(fields.label(), fields.group());
       default -> throw new IllegalStateException("unknown dataset format " + format);
     };

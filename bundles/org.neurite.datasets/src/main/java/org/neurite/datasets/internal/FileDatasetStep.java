@@ -63,7 +63,10 @@ abstract class FileDatasetStep implements Step {
         .param(ParamSpec.optional("corrupted_target", ParamType.STRING, "\"\"",
             "the " + unit + " holding the continuation the corrupted prompt gets, " + none))
         .param(ParamSpec.optional("ids", ParamType.STRING, "\"\"",
-            "the " + unit + " holding pre-tokenised ids (a list of integers), " + none));
+            "the " + unit + " holding pre-tokenised ids (a list of integers), " + none))
+        .param(ParamSpec.optional("where", ParamType.STRING_LIST, "[]",
+            "keep only the records whose " + unit + "s hold these values: [\"split=eval\", \"lang=velan|korit\"];"
+                + " [] keeps every record"));
   }
 
   /** The fields the parameters of {@link #fieldParams} name, checked against each other. */
@@ -131,7 +134,10 @@ abstract class FileDatasetStep implements Step {
       }
     }
     if (count == 0) {
-      throw new NeuriteException("Dataset file " + path + " holds no examples (step " + context.stepId() + ").");
+      RecordFilter filter = RecordFilter.of(options);
+      throw new NeuriteException("Dataset file " + path + " holds no examples (step " + context.stepId() + ")"
+          + (filter.keepsAll() ? "." : ": no record matches where " + filter.entries() + ". Check the field names"
+              + " and values (compared as text, e.g. true, 3, eval)."));
     }
     context.metric("examples", "all", count);
     groups.forEach((group, n) -> context.metric("examples", group, n));
@@ -145,6 +151,17 @@ abstract class FileDatasetStep implements Step {
   static JsonObject fieldsOption(Fields fields) {
     JsonObject options = new JsonObject();
     options.add("fields", fields.toJson());
+    return options;
+  }
+
+  /** The options of a record format: its fields and, when the step's where parameter names any, its filter. */
+  @SuppressWarnings("unchecked")
+  static JsonObject recordOptions(StepContext context) {
+    JsonObject options = fieldsOption(fields(context));
+    RecordFilter filter = RecordFilter.parse(context.param("where", java.util.List.class), "Step " + context.stepId());
+    if (!filter.keepsAll()) {
+      options.add("where", filter.toJson());
+    }
     return options;
   }
 }

@@ -27,6 +27,6 @@ public final class JsonlDatasetStep extends FileDatasetStep {
 
   @Override
   JsonObject options(StepContext context) {
-    return fieldsOption(fields(context));
+    return recordOptions(context);
   }
 }

@@ -16,16 +16,30 @@ final class JsonlRecords implements RecordReader {
   private final Path file;
   private final Fields fields;
   private final ExampleMapper mapper;
+  private final RecordFilter filter;
   private final Lines lines = new Lines();
 
-  JsonlRecords(Path file, Fields fields) {
+  JsonlRecords(Path file, Fields fields, RecordFilter filter) {
     this.file = file;
     this.fields = fields;
     this.mapper = new ExampleMapper(file, fields);
+    this.filter = filter;
   }
 
   @Override
   public Example next(BufferedReader in) throws IOException {
+    while (true) {
+      JsonRecord record = nextRecord(in);
+      if (record == null) {
+        return null;
+      }
+      if (filter.test(record)) {
+        return mapper.map(record);
+      }
+    }
+  }
+
+  private JsonRecord nextRecord(BufferedReader in) throws IOException {
     String text = lines.nextNonBlank(in);
     if (text == null) {
       return null;
@@ -42,7 +56,7 @@ final class JsonlRecords implements RecordReader {
       throw new NeuriteException(file + ":" + line + ": not valid JSON (" + rootMessage(e) + "). Each line must be one"
           + " JSON object, e.g. {\"" + fields.text() + "\": \"...\"}.");
     }
-    return mapper.map(new JsonRecord(line, object));
+    return new JsonRecord(line, object);
   }
 
   /** A JSON object as a record. */
