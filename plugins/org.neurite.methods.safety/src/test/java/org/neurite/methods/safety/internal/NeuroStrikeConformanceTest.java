@@ -2,8 +2,11 @@ package org.neurite.methods.safety.internal;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.neurite.analysis.capture.Pooling;
 import org.neurite.analysis.conformance.PlantedTestbed;
 import org.neurite.analysis.contrast.ProbeOptions;
+import org.neurite.api.data.Example;
 import org.neurite.testbed.PlantedModel;
 
 /**
@@ -36,8 +40,19 @@ class NeuroStrikeConformanceTest {
     testbed.close();
   }
 
+  /** The testbed's sentences cut to 3 to 9 words, so that batches are padded. */
+  private static List<Example> unequal() {
+    List<Example> out = new ArrayList<>();
+    for (Example x : testbed.examples) {
+      String[] words = x.text().split(" ");
+      int keep = 3 + (int) (x.line() % 7);
+      out.add(new Example(x.line(), x.id(), String.join(" ", Arrays.copyOf(words, keep)), null, x.group()));
+    }
+    return out;
+  }
+
   private static NeuroStrike.Features features(List<String> hooks, Pooling pooling, int batch) {
-    return Probing.features(testbed.model, testbed.examples, hooks, pooling, "group", "g0", "g1", batch);
+    return Probing.features(testbed.model, unequal(), hooks, pooling, "group", "g0", "g1", batch);
   }
 
   @Test
@@ -68,13 +83,18 @@ class NeuroStrikeConformanceTest {
       }
     }
     NeuroStrike.Features padded = features(HOOKS, Pooling.MAX_WITH_PADDING, 1);
+    NeuroStrike.Features paddedBatch = features(HOOKS, Pooling.MAX_WITH_PADDING, 5);
+    int differ = 0;
     for (String hook : HOOKS) {
       double[][] x = padded.byHook().get(hook);
       double[][] y = alone.byHook().get(hook);
+      double[][] z = paddedBatch.byHook().get(hook);
       for (int i = 0; i < x.length; i++) {
         assertArrayEquals(y[i], x[i], 1e-5, "alone, a prompt has no padding: " + hook + " prompt " + i);
+        differ += Arrays.equals(y[i], z[i]) ? 0 : 1;
       }
     }
+    assertTrue(differ > 0, "max_with_padding reads the padding of a batch");
   }
 
   @Test
