@@ -84,7 +84,6 @@ final class NeuroStrike {
     Map<String, ProbeFit> fits = new LinkedHashMap<>();
     Map<String, double[]> zs = new LinkedHashMap<>();
     Map<String, Map<String, float[]>> scores = new LinkedHashMap<>();
-    List<NeuronSet.Member> members = new ArrayList<>();
     for (Map.Entry<String, double[][]> e : features.byHook().entrySet()) {
       String hook = e.getKey();
       double[][] x = e.getValue();
@@ -104,21 +103,35 @@ final class NeuroStrike {
         }
       }
       double[] w = fit.weights();
-      double[] z = fit.weightZScores();
       fits.put(hook, fit);
-      zs.put(hook, z);
+      zs.put(hook, fit.weightZScores());
       float[] f = new float[units];
       for (int u = 0; u < units; u++) {
         f[u] = (float) w[u];
-        if (Math.abs(z[u]) > options.zThreshold() && (!options.positiveOnly() || w[u] > 0)) {
-          members.add(new NeuronSet.Member(new Unit(hook, u), w[u], options.group()));
-        }
       }
       scores.put(hook, Map.of(options.group(), f));
     }
-    NeuronSet neurons = new NeuronSet("neurostrike", "probe_weight", members);
+    NeuronSet neurons = select(fits, options.zThreshold(), options.positiveOnly(), options.group());
     return new Result(neurons, new UnitScores("probe_weight", scores), prefixes(neurons, options.prefixPercents(),
         layers), fits, zs);
+  }
+
+  /**
+   * The safety neurons of fitted probes: per module the units with {@code |z| > zThreshold} and, if
+   * {@code positiveOnly}, {@code w > 0}; score w.
+   */
+  static NeuronSet select(Map<String, ProbeFit> fits, double zThreshold, boolean positiveOnly, String group) {
+    List<NeuronSet.Member> members = new ArrayList<>();
+    fits.forEach((hook, fit) -> {
+      double[] w = fit.weights();
+      double[] z = fit.weightZScores();
+      for (int u = 0; u < w.length; u++) {
+        if (Math.abs(z[u]) > zThreshold && (!positiveOnly || w[u] > 0)) {
+          members.add(new NeuronSet.Member(new Unit(hook, u), w[u], group));
+        }
+      }
+    });
+    return new NeuronSet("neurostrike", "probe_weight", members);
   }
 
   /** The last layer of the prefix of {@code percent}% of {@code layers}: {@code min(floor(p·L/100), L−1)}. */
