@@ -90,7 +90,10 @@ class SafetyMethodsIT {
     assertTrue(shown.out().contains("neuron set neurostrike (probe_weight)  neurostrike.neurons"), shown::toString);
     assertTrue(shown.out().contains("neuron set neurostrike-prefixes (probe_weight)  neurostrike.prefixes"), shown::toString);
     assertTrue(shown.out().contains("unit scores probe_weight  neurostrike.weights"), shown::toString);
-    assertTrue(shown.out().contains("  group safety: "), shown::toString);
+    String safety = shown.out().substring(shown.out().indexOf("neuron set neurostrike (probe_weight)"),
+        shown.out().indexOf("neuron set neurostrike-prefixes"));
+    assertTrue(safety.contains("  group safety: 4 units") && !safety.contains("layers_"), "two neuron sets of one step"
+        + " are stored apart: " + shown);
     assertTrue(shown.out().contains("  group layers_100: "), shown::toString);
     System.out.println(shown.out().lines().limit(16).reduce("", (a, b) -> a + "\n" + b));
   }
