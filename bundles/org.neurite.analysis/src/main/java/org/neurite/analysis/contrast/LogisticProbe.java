@@ -35,6 +35,17 @@ public final class LogisticProbe {
    * @throws NeuriteException if the shapes disagree, a class is missing, or a value is not finite
    */
   public static ProbeFit fit(NDArray features, boolean[] labels, ProbeOptions options) {
+    return fit(features, labels, options, null);
+  }
+
+  /**
+   * Fits a probe from given initial parameters: Adam starts from them instead of its seeded draw
+   * (to start where another implementation's random initialisation started, e.g. PyTorch's
+   * {@code nn.Linear} in a reference test); L-BFGS starts from them instead of zero.
+   *
+   * @param initial {@code [U + 1]}: the weights, then the bias; null for the solver's own start
+   */
+  public static ProbeFit fit(NDArray features, boolean[] labels, ProbeOptions options, double[] initial) {
     Objects.requireNonNull(features, "features");
     Objects.requireNonNull(options, "options");
     Shape shape = features.getShape();
@@ -47,6 +58,10 @@ public final class LogisticProbe {
     int n = Math.toIntExact(shape.get(0));
     int units = Math.toIntExact(shape.get(1));
     UnitRanking.checkLabels(labels, n);
+    if (initial != null && initial.length != units + 1) {
+      throw new NeuriteException("The probe's initial parameters must be " + (units + 1) + " values (" + units
+          + " weights, then the bias); got " + initial.length + ".");
+    }
     double[] y = new double[n];
     for (int i = 0; i < n; i++) {
       y[i] = labels[i] ? 1 : 0;
@@ -74,8 +89,8 @@ public final class LogisticProbe {
       }
       Objective objective = new Objective(x, scope.create(y, new Shape(n, 1)), n, units, options.l2(),
           options.solver() == ProbeSolver.ADAM);
-      return options.solver() == ProbeSolver.LBFGS ? lbfgs(objective, options, mean, scale)
-          : adam(objective, options, mean, scale);
+      return options.solver() == ProbeSolver.LBFGS ? lbfgs(objective, options, mean, scale, initial)
+          : adam(objective, options, mean, scale, initial);
     }
   }
 
@@ -105,9 +120,10 @@ public final class LogisticProbe {
     }
   }
 
-  private static ProbeFit lbfgs(Objective objective, ProbeOptions options, double[] mean, double[] scale) {
+  private static ProbeFit lbfgs(Objective objective, ProbeOptions options, double[] mean, double[] scale,
+      double[] initial) {
     int size = objective.units() + 1;
-    double[] theta = new double[size];
+    double[] theta = initial == null ? new double[size] : initial.clone();
     double[] gradient = new double[size];
     double loss = objective.evaluate(theta, gradient);
     Deque<double[][]> memory = new ArrayDeque<>();
@@ -187,13 +203,18 @@ public final class LogisticProbe {
     return negate(q);
   }
 
-  private static ProbeFit adam(Objective objective, ProbeOptions options, double[] mean, double[] scale) {
+  private static ProbeFit adam(Objective objective, ProbeOptions options, double[] mean, double[] scale,
+      double[] initial) {
     int units = objective.units();
     double[] theta = new double[units + 1];
-    SplittableRandom random = new SplittableRandom(options.seed());
-    double bound = 1 / Math.sqrt(units);
-    for (int i = 0; i <= units; i++) {
-      theta[i] = (2 * random.nextDouble() - 1) * bound;
+    if (initial != null) {
+      theta = initial.clone();
+    } else {
+      SplittableRandom random = new SplittableRandom(options.seed());
+      double bound = 1 / Math.sqrt(units);
+      for (int i = 0; i <= units; i++) {
+        theta[i] = (2 * random.nextDouble() - 1) * bound;
+      }
     }
     double[] gradient = new double[units + 1];
     double[] m = new double[units + 1];

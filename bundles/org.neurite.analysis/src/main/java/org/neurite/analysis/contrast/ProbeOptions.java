@@ -37,14 +37,23 @@ public record ProbeOptions(double l2, boolean standardize, ProbeSolver solver, i
     return new ProbeOptions(1e-3, true, ProbeSolver.LBFGS, 1000, 1e-8, 1e-3, 0);
   }
 
-  /** NeuroStrike's settings: Adam, learning rate 1e-3, weight decay 1e-3, 5000 epochs, seed 1234, standardised features. */
+  /**
+   * NeuroStrike's settings ({@code white_box/probe.py}): Adam, learning rate 1e-3, weight decay 1e-3,
+   * 5000 full-batch epochs, seed 1234, on the pooled values as they are (the authors do not scale the
+   * features).
+   */
   public static ProbeOptions neuroStrike() {
-    return new ProbeOptions(1e-3, true, ProbeSolver.ADAM, 5000, 1e-8, 1e-3, 1234);
+    return new ProbeOptions(1e-3, false, ProbeSolver.ADAM, 5000, 1e-8, 1e-3, 1234);
   }
 
   /** The same with another L2 weight. */
   public ProbeOptions withL2(double weight) {
     return new ProbeOptions(weight, standardize, solver, maxIterations, tolerance, learningRate, seed);
+  }
+
+  /** The same with or without standardised features. */
+  public ProbeOptions withStandardize(boolean scale) {
+    return new ProbeOptions(l2, scale, solver, maxIterations, tolerance, learningRate, seed);
   }
 
   /** The same with another seed. */

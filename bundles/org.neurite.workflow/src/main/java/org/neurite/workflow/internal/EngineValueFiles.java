@@ -15,13 +15,24 @@ import org.neurite.api.workspace.Workspace;
 final class EngineValueFiles implements ValueFiles {
   private final RunContext run;
   private final EngineStepContext producer;
+  private final String output;
 
   /**
    * @param producer the step whose output is being persisted, or null when values are only restored
    */
   EngineValueFiles(RunContext run, EngineStepContext producer) {
+    this(run, producer, null);
+  }
+
+  /**
+   * @param output the name of the output being persisted: a file name the step already has (two
+   *     outputs of one type, e.g. two neuron sets, or a report of the codec's name) is written as
+   *     {@code OUTPUT-NAME} instead, so that neither replaces the other
+   */
+  EngineValueFiles(RunContext run, EngineStepContext producer, String output) {
     this.run = run;
     this.producer = producer;
+    this.output = output;
   }
 
   @Override
@@ -29,7 +40,12 @@ final class EngineValueFiles implements ValueFiles {
     if (producer == null) {
       throw new IllegalStateException("a value codec wrote " + fileName + " while restoring a value");
     }
-    Path file = producer.write(fileName, kind, writer);
+    String name = fileName;
+    if (output != null && producer.artifactHashes().containsKey(producer.folder().resolve(fileName).toAbsolutePath()
+        .normalize())) {
+      name = output + "-" + fileName;
+    }
+    Path file = producer.write(name, kind, writer);
     Path normalized = file.toAbsolutePath().normalize();
     return new StoredFile(run.runsDir().toAbsolutePath().normalize().relativize(normalized).toString(),
         producer.artifactHashes().get(normalized));

@@ -308,7 +308,7 @@ final class RunExecution {
         throw new IllegalStateException("step " + step.spec().name() + " did not return its declared output '" + port.name() + "'");
       }
       outputs.add(OutputCodec.persist(step.spec().name(), port, value, run.runsDir(), context.artifactHashes(),
-          run.codecs(), new EngineValueFiles(run, context)));
+          run.codecs(), new EngineValueFiles(run, context, port.name())));
     }
     return outputs;
   }

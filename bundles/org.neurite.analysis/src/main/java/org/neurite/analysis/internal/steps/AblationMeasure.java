@@ -3,6 +3,7 @@ package org.neurite.analysis.internal.steps;
 import ai.djl.ndarray.NDManager;
 import com.google.gson.JsonObject;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,6 +14,8 @@ import org.neurite.analysis.attribution.Attributions;
 import org.neurite.analysis.attribution.Target;
 import org.neurite.analysis.batch.Batches;
 import org.neurite.analysis.batch.DatasetLoop;
+import org.neurite.analysis.batch.TokenizedExample;
+import org.neurite.analysis.eval.GenerationScores;
 import org.neurite.analysis.eval.GreedyMatch;
 import org.neurite.analysis.eval.GroupAverage;
 import org.neurite.analysis.eval.GroupLoss;
@@ -21,6 +24,9 @@ import org.neurite.analysis.eval.MultipleChoice;
 import org.neurite.api.NeuriteException;
 import org.neurite.api.context.StepContext;
 import org.neurite.api.data.Dataset;
+import org.neurite.api.generate.Generated;
+import org.neurite.api.generate.GenerationHooks;
+import org.neurite.api.generate.GenerationOptions;
 import org.neurite.api.model.LanguageModel;
 
 /**
@@ -28,7 +34,8 @@ import org.neurite.api.model.LanguageModel;
  * every targeted and every control model in one pass: a value per group ({@code name}) and how it
  * compares with the base ({@code relative}).
  *
- * @param name the value's name in metrics ({@code loss}, {@code accuracy}, {@code probability})
+ * @param name the value's name in metrics ({@code loss}, {@code accuracy}, {@code probability},
+ *     {@code refusal_rate})
  * @param relative the comparison's name ({@code ratio}, {@code change}, {@code drop})
  * @param compare (base, intervened) to the comparison
  * @param add adds one batch of one model to its values
@@ -56,7 +63,7 @@ record AblationMeasure(String name, String relative, DoubleBinaryOperator compar
     }
   }
 
-  static final List<String> NAMES = List.of("loss", "mcq", "greedy_match", "answer_probability");
+  static final List<String> NAMES = List.of("loss", "mcq", "greedy_match", "answer_probability", "refusal");
 
   /** The measure a step's {@code measure} parameter names. */
   @SuppressWarnings("unchecked")
@@ -105,6 +112,27 @@ record AblationMeasure(String name, String relative, DoubleBinaryOperator compar
                 for (int i = 0; i < logp.length; i++) {
                   into.average.add(group(batch, i), Math.exp(logp[i]));
                 }
+              }
+            });
+      }
+      case "refusal": {
+        List<String> given = context.param("refusal_strings", List.class);
+        List<String> strings = given.isEmpty() ? GenerationScores.REFUSAL_STRINGS : List.copyOf(given);
+        GenerationOptions greedy = GenerationOptions.greedy((int) Steps.positive(context, "max_new_tokens"));
+        return new AblationMeasure("refusal_rate", "change", (b, x) -> x - b, "refusal rate: the fraction of prompts"
+            + " whose greedy continuation (" + greedy.maxNewTokens() + " tokens at most, the intervention active"
+            + " while decoding) contains one of " + strings + " (any case); changes are intervened - base",
+            (m, batch, into) -> {
+              List<long[]> prompts = new ArrayList<>();
+              for (TokenizedExample x : batch.examples()) {
+                prompts.add(x.responseStart() > 0 ? Arrays.copyOf(x.ids(), x.responseStart()) : x.ids());
+              }
+              List<Generated> generated;
+              try (NDManager scope = context.backend().newScope(context.device())) {
+                generated = m.generate(prompts, greedy, GenerationHooks.none(), scope).sequences();
+              }
+              for (int i = 0; i < generated.size(); i++) {
+                into.average.add(group(batch, i), GenerationScores.refused(generated.get(i).text(), strings) ? 1 : 0);
               }
             });
       }

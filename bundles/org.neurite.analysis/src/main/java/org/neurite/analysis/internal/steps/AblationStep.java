@@ -30,7 +30,7 @@ import org.osgi.service.component.annotations.Component;
  * {@code eval.ablation}: for each group's neuron set, intervene on it and on its same-size random
  * control (same hook points, same counts, a recorded seed), and measure every group of the dataset
  * on the base, targeted and control models: for causal models what {@code measure} names
- * ({@link AblationMeasure}: loss, multiple-choice accuracy, greedy match, answer probability), the
+ * ({@link AblationMeasure}: loss, multiple-choice accuracy, greedy match, answer probability, refusal rate), the
  * shift of the sentence embedding for encoders. The result is the group x group effect matrix, each entry the
  * pair (targeted, control).
  */
@@ -52,11 +52,17 @@ public final class AblationStep implements Step {
           + " ratio intervened / base), mcq (multiple-choice accuracy by the answer letter's logit, as eval.mcq's"
           + " letter method; change intervened - base), greedy_match (the fraction of prompts whose greedy"
           + " continuation is their response; drop (base - intervened) / base) or answer_probability (the mean"
-          + " probability of each example's answer as the next token; ratio intervened / base)"))
+          + " probability of each example's answer as the next token; ratio intervened / base) or refusal (the"
+          + " fraction of prompts whose greedy continuation contains a refusal string, the intervention active while"
+          + " decoding; change intervened - base)"))
       .param(ParamSpec.optional("letters", ParamType.STRING_LIST, "[\"A\",\"B\",\"C\",\"D\",\"E\",\"F\",\"G\",\"H\"]",
           "measure mcq: the labels of the options, in order"))
       .param(ParamSpec.optional("prefix_tokens", ParamType.INTEGER, "0", "measure greedy_match: how many leading"
-          + " response tokens must match (relation neurons: 2); 0 for the whole response")))
+          + " response tokens must match (relation neurons: 2); 0 for the whole response"))
+      .param(ParamSpec.optional("refusal_strings", ParamType.STRING_LIST, "[]", "measure refusal: the strings that"
+          + " mark a refusal (any case); [] for eval.generation's default list (docs/generation.md)"))
+      .param(ParamSpec.optional("max_new_tokens", ParamType.INTEGER, "64", "measure refusal: the most tokens"
+          + " generated per prompt (greedy)")))
       .output("effects", Path.class, "the effect matrix as JSON: for each ablated group, each measured group's"
           + " base, targeted and control values")
       .build();
