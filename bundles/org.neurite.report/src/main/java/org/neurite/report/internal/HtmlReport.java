@@ -116,7 +116,14 @@ final class HtmlReport {
     JsonElement parsed = JsonParser.parseString(paramsJson);
     List<List<String>> rows = new ArrayList<>();
     if (parsed.isJsonObject()) {
-      parsed.getAsJsonObject().entrySet().forEach(e -> rows.add(List.of(e.getKey(), value(e.getValue()))));
+      // the engine records {"params": {name: value, ...}, "device": ...}: one row per workflow parameter
+      parsed.getAsJsonObject().entrySet().forEach(e -> {
+        if (e.getKey().equals("params") && e.getValue().isJsonObject()) {
+          e.getValue().getAsJsonObject().entrySet().forEach(p -> rows.add(List.of(p.getKey(), value(p.getValue()))));
+        } else {
+          rows.add(List.of(e.getKey(), value(e.getValue())));
+        }
+      });
     }
     open("params", "params", "Parameters", rows.size());
     body.append(rows.isEmpty() ? "<p>The workflow has no parameters.</p>\n"

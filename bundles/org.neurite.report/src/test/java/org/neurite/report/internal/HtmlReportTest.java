@@ -49,6 +49,9 @@ class HtmlReportTest {
     assertEquals(List.of("run", "params", "steps", "sources", "artifacts", "neurons-lang-neurons",
         "neurons-topic-neurons", "ablation-ablation", "curves-train", "metrics-train", "metrics-ablation",
         "metrics-lang"), sectionIds(html));
+    assertEquals("3", points(html, "params"), "the workflow's two parameters and the device");
+    assertTrue(html.contains("<tr><td>seed</td><td>1</td></tr>\n<tr><td>model</td><td>m</td></tr>\n"
+        + "<tr><td>device</td><td>cpu</td></tr>"), html);
     assertEquals("6", points(html, "neurons-lang-neurons"), "3 hook points x 2 groups");
     assertEquals("4", points(html, "ablation-ablation"), "2 ablated x 2 measured groups");
     assertEquals("6", points(html, "curves-train"), "loss and lr at 3 steps");
@@ -180,7 +183,7 @@ class HtmlReportTest {
     metrics.add(new Metric(id++, 4, "ablation", "relative_change", "en", 0.5, T));
     metrics.add(new Metric(id++, 2, "lang", "units", "en", 3, T));
     metrics.add(new Metric(id++, 2, "lang", "units", "fr", 3, T));
-    Run run = new Run(1, new RunStart("demo", "workflows/demo.json", "{}", "ff", "{\"seed\": 1, \"model\": \"m\"}",
+    Run run = new Run(1, new RunStart("demo", "workflows/demo.json", "{}", "ff", "{\"params\": {\"seed\": 1, \"model\": \"m\"}, \"device\": \"cpu\"}",
         new ProcessIdentity("ada", "lab", 42, T), new RuntimeVersions("0.1.0", "17", "0.35.1", "PyTorch 2.7.1"), "cpu",
         "/ws"), RunStatus.RUNNING, null, T, null, T, 1);
     return new RunDetail(run, steps, List.of(), artifacts, metrics, List.of(new SourceIdentity(1, 1, SourceKind.MODEL,
