@@ -41,7 +41,8 @@ class ConsoleIT {
     Object outcome = neurite.call("run workflows/quickstart.json");
     assertEquals("SUCCEEDED", Values.get(outcome, "status").toString());
     long run = (long) Values.get(outcome, "runId");
-    assertEquals(List.of("model", "sentences", "stats", "contrast", "neurons", "ablation", "summary"),
+    assertEquals(List.of("model", "sentences", "stats", "contrast", "neurons", "ablation", "summary",
+        "report"),
         Values.list(outcome, "steps").stream().map(s -> Values.get(s, "stepId")).toList());
     assertEquals("run " + run + " SUCCEEDED", neurite.format(outcome).substring(0, ("run " + run + " SUCCEEDED").length()));
 

@@ -42,6 +42,9 @@ class WorkflowIT {
     String report = Files.readString(workspace.resolve("runs/2/summary/summary.md"));
     assertTrue(report.contains("run 2, started"), report);
     assertTrue(report.contains("| model | model.load | CACHED (record 1) |"), report);
+    String html = Files.readString(workspace.resolve("runs/2/report/report.html"));
+    assertTrue(html.contains("<tr><td>run</td><td>2 (RUNNING, attempt 1)</td></tr>"), "the HTML report is run 2's");
+    assertTrue(html.contains("<tr><td>model</td><td>model.load</td><td>CACHED (record 1)</td>"), "with run 1's work reused");
     System.out.println("cached re-run of the quickstart, process start to exit: " + millis + " ms");
 
     Distribution.Result lineage = Distribution.run(workspace, "lineage", "1/summary/summary.md");
