@@ -135,4 +135,78 @@ public sealed interface Operation {
       return "patch";
     }
   }
+
+  /**
+   * The Neuron Adjust remap (skill unlearning, METHODS.md A3; {@link GaussianRemap}): each value of a
+   * unit is moved from the forget distribution onto the reflected retain one when the forget density
+   * is the larger and a uniform U passes the gate. Units whose statistics are not finite, or whose
+   * σ is not positive, are left as they are. Values are read to the host and computed in double.
+   *
+   * @param muRetain μ_r per unit of the hook point (all units)
+   * @param sRetain σ_r per unit
+   * @param muForget μ_f per unit
+   * @param sForget σ_f per unit
+   * @param seed the seed of the uniforms
+   * @param onePerPass the authors' code: one U per sequence of a forward pass (keyed by the row's
+   *     values), shared by all its positions and units; otherwise one U per value (keyed by the unit
+   *     and the value)
+   */
+  record Remap(double[] muRetain, double[] sRetain, double[] muForget, double[] sForget, long seed, boolean onePerPass)
+      implements Operation {
+    public Remap {
+      muRetain = muRetain.clone();
+      sRetain = sRetain.clone();
+      muForget = muForget.clone();
+      sForget = sForget.clone();
+      int n = muRetain.length;
+      if (sRetain.length != n || muForget.length != n || sForget.length != n) {
+        throw new IllegalArgumentException("remap statistics of unequal widths");
+      }
+    }
+
+    @Override
+    public NDArray apply(NDArray values, NDManager scope) {
+      Shape shape = values.getShape();
+      int width = (int) shape.get(shape.dimension() - 1);
+      if (width != muRetain.length) {
+        throw new org.neurite.api.NeuriteException("The remap carries statistics of " + muRetain.length
+            + " units but the hook point has " + width + "; use the remap table of this model's neuron set.");
+      }
+      float[] x = values.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+      int rowLength = (int) (shape.size() / shape.get(0));
+      float[] out = new float[x.length];
+      for (int row = 0; row < shape.get(0); row++) {
+        int from = row * rowLength;
+        double shared = onePerPass ? GaussianRemap.uniform(seed,
+            java.util.Arrays.hashCode(java.util.Arrays.copyOfRange(x, from, from + rowLength)), -1) : 0;
+        for (int i = from; i < from + rowLength; i++) {
+          int u = i % width;
+          double value = x[i];
+          boolean usable = Double.isFinite(muRetain[u]) && Double.isFinite(muForget[u]) && sRetain[u] > 0
+              && sForget[u] > 0;
+          double uniform = onePerPass ? shared : GaussianRemap.uniform(seed, u, Float.floatToIntBits(x[i]));
+          out[i] = usable ? (float) GaussianRemap.remap(value, muRetain[u], sRetain[u], muForget[u], sForget[u], uniform)
+              : x[i];
+        }
+      }
+      return scope.create(out, shape).toType(values.getDataType(), false);
+    }
+
+    @Override
+    public String describe() {
+      return "remap(seed " + seed + (onePerPass ? ", one U per pass" : "") + ")";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Remap r && java.util.Arrays.equals(r.muRetain, muRetain)
+          && java.util.Arrays.equals(r.sRetain, sRetain) && java.util.Arrays.equals(r.muForget, muForget)
+          && java.util.Arrays.equals(r.sForget, sForget) && r.seed == seed && r.onePerPass == onePerPass;
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Arrays.hashCode(muRetain) * 31 + Long.hashCode(seed);
+    }
+  }
 }
