@@ -21,7 +21,7 @@ record KeySpace(double[] mu, double[] sigma, double k, int probes) {
   static final double TOLERANCE = 1e-5;
 
   /** The hypercube of the probe vectors (each of the same width). */
-  static KeySpace of(List<float[]> vectors, String where) {
+  static KeySpace of(List<double[]> vectors, String where) {
     if (vectors.size() < 2) {
       throw new NeuriteException(where + ": Key Space Detection needs at least two probe queries of the forget skill"
           + " for a sample standard deviation; it has " + vectors.size() + ". Give the forget skill more examples.");
@@ -30,7 +30,7 @@ record KeySpace(double[] mu, double[] sigma, double k, int probes) {
     double[] mean = new double[d];
     double[] m2 = new double[d];
     int n = 0;
-    for (float[] x : vectors) {
+    for (double[] x : vectors) {
       n++;
       for (int j = 0; j < d; j++) {
         double delta = x[j] - mean[j];
@@ -60,8 +60,8 @@ record KeySpace(double[] mu, double[] sigma, double k, int probes) {
   }
 
   /** Whether every vector lies inside {@code μ ± k·σ} in every dimension. */
-  static boolean allInside(List<float[]> vectors, double[] mu, double[] sigma, double k) {
-    for (float[] x : vectors) {
+  static boolean allInside(List<double[]> vectors, double[] mu, double[] sigma, double k) {
+    for (double[] x : vectors) {
       if (!inside(x, mu, sigma, k)) {
         return false;
       }
@@ -69,7 +69,7 @@ record KeySpace(double[] mu, double[] sigma, double k, int probes) {
     return true;
   }
 
-  static boolean inside(float[] x, double[] mu, double[] sigma, double k) {
+  static boolean inside(double[] x, double[] mu, double[] sigma, double k) {
     for (int j = 0; j < mu.length; j++) {
       if (!(x[j] >= mu[j] - k * sigma[j] && x[j] <= mu[j] + k * sigma[j])) {
         return false;
@@ -79,7 +79,7 @@ record KeySpace(double[] mu, double[] sigma, double k, int probes) {
   }
 
   /** Whether {@code x} lies inside the scaled box {@code μ ± α·k*·σ}. */
-  boolean flags(float[] x, double alpha) {
+  boolean flags(double[] x, double alpha) {
     return inside(x, mu, sigma, alpha * k);
   }
 

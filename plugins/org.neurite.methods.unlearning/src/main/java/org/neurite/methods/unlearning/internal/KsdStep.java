@@ -60,7 +60,7 @@ public final class KsdStep implements Step {
     return SPEC;
   }
 
-  private record Probe(String group, float[] key) {}
+  private record Probe(String group, double[] key) {}
 
   @Override
   public StepResult run(StepContext context) throws Exception {
@@ -86,7 +86,7 @@ public final class KsdStep implements Step {
           + " hook point such as blocks." + (model.spec().layers() - 1) + ".mlp.hook_post.");
     }
     List<Probe> probes = probes(context, model, dataset, hook);
-    List<float[]> forgotten = probes.stream().filter(p -> p.group().equals(forget)).map(Probe::key).toList();
+    List<double[]> forgotten = probes.stream().filter(p -> p.group().equals(forget)).map(Probe::key).toList();
     if (forgotten.isEmpty()) {
       throw new NeuriteException(where + ": no probe query has skill '" + forget + "' (the skills are "
           + new java.util.TreeSet<>(probes.stream().map(Probe::group).toList()) + "); give forget one of them, and"
@@ -144,7 +144,7 @@ public final class KsdStep implements Step {
         NDArray value = model.forward(batch.tokens(), Hooks.none().record(hook), scope).recorded(hook);
         long p = value.getShape().get(1);
         int width = (int) value.getShape().get(2);
-        float[] last = value.get(":, " + (p - 1) + ", :").toType(DataType.FLOAT32, false).toFloatArray();
+        double[] last = value.get(":, " + (p - 1) + ", :").toType(DataType.FLOAT64, false).toDoubleArray();
         for (int i = 0; i < batch.examples().size(); i++) {
           String group = batch.examples().get(i).group() == null ? "all" : batch.examples().get(i).group();
           out.add(new Probe(group, java.util.Arrays.copyOfRange(last, i * width, (i + 1) * width)));

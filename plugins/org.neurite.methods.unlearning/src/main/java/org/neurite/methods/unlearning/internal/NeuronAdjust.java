@@ -91,13 +91,14 @@ final class NeuronAdjust {
   }
 
   /**
-   * The value at the top {@code rate} of all Δ pooled: sorted from the largest, the
-   * {@code max(1, floor(rate · N))}-th.
+   * The value at the top {@code rate} of all Δ pooled, as the authors' {@code find_top_percentile_value}
+   * takes it: sorted ascending, the value at index {@code int(N · (1 − rate))} (truncated, clamped to
+   * the array). Units at or above it are kept, so ties at the threshold are all kept.
    */
   static double threshold(Map<String, double[]> delta, double rate) {
     double[] all = delta.values().stream().flatMapToDouble(java.util.Arrays::stream).toArray();
     java.util.Arrays.sort(all);
-    int k = Math.max(1, (int) Math.floor(rate * all.length));
-    return all[all.length - k];
+    int index = Math.max(0, Math.min(all.length - 1, (int) (all.length * (1 - rate))));
+    return all[index];
   }
 }
