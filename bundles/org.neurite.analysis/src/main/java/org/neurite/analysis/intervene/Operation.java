@@ -13,6 +13,14 @@ public sealed interface Operation {
   /** The new values, of the same shape; unchosen entries are ignored. */
   NDArray apply(NDArray values, NDManager scope);
 
+  /**
+   * As {@link #apply(NDArray, NDManager)}, knowing the tokens of the pass (an operation whose
+   * result depends on which token a value belongs to, such as the remap's seeded uniforms).
+   */
+  default NDArray apply(NDArray values, org.neurite.api.model.TokenBatch batch, NDManager scope) {
+    return apply(values, scope);
+  }
+
   /** A short name for provenance and reports: {@code zero}, {@code scale(2.0)}. */
   String describe();
 
@@ -164,8 +172,19 @@ public sealed interface Operation {
       }
     }
 
+    /** Without the tokens: the uniforms are keyed by the position index alone (token id −1). */
     @Override
     public NDArray apply(NDArray values, NDManager scope) {
+      return apply(values, null, scope);
+    }
+
+    /**
+     * The uniforms are keyed by the seed, the unit, the token id and its index among the sequence's
+     * real tokens in this pass, so a sequence gets the same values in any batch. With
+     * {@code onePerPass}, one uniform per sequence, keyed by its real token ids.
+     */
+    @Override
+    public NDArray apply(NDArray values, org.neurite.api.model.TokenBatch batch, NDManager scope) {
       Shape shape = values.getShape();
       int width = (int) shape.get(shape.dimension() - 1);
       if (width != muRetain.length) {
@@ -173,20 +192,24 @@ public sealed interface Operation {
             + " units but the hook point has " + width + "; use the remap table of this model's neuron set.");
       }
       float[] x = values.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
-      int rowLength = (int) (shape.size() / shape.get(0));
-      float[] out = new float[x.length];
-      for (int row = 0; row < shape.get(0); row++) {
-        int from = row * rowLength;
-        double shared = onePerPass ? GaussianRemap.uniform(seed,
-            java.util.Arrays.hashCode(java.util.Arrays.copyOfRange(x, from, from + rowLength)), -1) : 0;
-        for (int i = from; i < from + rowLength; i++) {
-          int u = i % width;
-          double value = x[i];
-          boolean usable = Double.isFinite(muRetain[u]) && Double.isFinite(muForget[u]) && sRetain[u] > 0
-              && sForget[u] > 0;
-          double uniform = onePerPass ? shared : GaussianRemap.uniform(seed, u, Float.floatToIntBits(x[i]));
-          out[i] = usable ? (float) GaussianRemap.remap(value, muRetain[u], sRetain[u], muForget[u], sForget[u], uniform)
-              : x[i];
+      int rows = (int) shape.get(0);
+      int positions = (int) (shape.size() / ((long) rows * width));
+      float[] out = x.clone();
+      for (int row = 0; row < rows; row++) {
+        long[] ids = batch == null ? null : batch.ids(row);
+        int first = batch == null ? 0 : batch.firstReal(row);
+        double shared = onePerPass ? GaussianRemap.uniform(seed, java.util.Arrays.hashCode(ids), -1) : 0;
+        for (int t = 0; t < positions; t++) {
+          int real = t - first;
+          long token = ids != null && real >= 0 && real < ids.length ? ids[real] : -1;
+          for (int u = 0; u < width; u++) {
+            if (!(Double.isFinite(muRetain[u]) && Double.isFinite(muForget[u]) && sRetain[u] > 0 && sForget[u] > 0)) {
+              continue;
+            }
+            int i = (row * positions + t) * width + u;
+            double uniform = onePerPass ? shared : GaussianRemap.uniform(seed, ((long) u << 32) ^ real, token);
+            out[i] = (float) GaussianRemap.remap(x[i], muRetain[u], sRetain[u], muForget[u], sForget[u], uniform);
+          }
         }
       }
       return scope.create(out, shape).toType(values.getDataType(), false);
