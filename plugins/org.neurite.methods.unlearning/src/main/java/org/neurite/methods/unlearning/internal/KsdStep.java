@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import org.neurite.analysis.batch.DatasetLoop;
 import org.neurite.analysis.intervene.IntervenedModel;
 import org.neurite.api.NeuriteException;
+import org.neurite.api.analysis.UnitScores;
 import org.neurite.api.context.StepContext;
 import org.neurite.api.data.Dataset;
 import org.neurite.api.hook.Hooks;
@@ -50,6 +51,8 @@ public final class KsdStep implements Step {
           + " default 0.06; the paper's 2 to forget GSM8K, 1.4 to forget MBPP)"))
       .param(ParamSpec.optional("text", ParamType.STRING, "\"" + TEXT + "\"", "what an abstained query answers"))
       .param(ParamSpec.optional("seed", ParamType.INTEGER, "1", "the seed of the random control's probe queries")))
+      .output("scores", UnitScores.class, "per key dimension and skill, the mean |x - mu| / sigma of the skill's"
+          + " queries: which dimensions set the other skills apart from the forget box")
       .output("hypercube", Path.class, "ksd.json: hook, mu, sigma, k*, alpha, and which queries each box flags")
       .output("model", IntervenedModel.class, "the model abstaining inside the forget skill's box")
       .output("control", IntervenedModel.class, "the model abstaining inside the random queries' box")
@@ -114,10 +117,32 @@ public final class KsdStep implements Step {
     json.add("control_flagged", flagged(context, probes, controlBox, alpha, "control."));
     json.addProperty("seed", seed);
     Path file = Reports.write(context, "ksd.json", json);
-    return StepResult.of("hypercube", file,
+    return StepResult.of("scores", distances(probes, box, hook), "hypercube", file,
         "model", new IntervenedModel(model, List.of(), List.of(box.abstention(hook, alpha, text)), "ksd " + forget),
         "control", new IntervenedModel(model, List.of(), List.of(controlBox.abstention(hook, alpha, text)),
             "control ksd " + forget + " (seed " + seed + ")"));
+  }
+
+  /** Per skill and dimension, the mean of {@code |x − μ|/σ} over the skill's queries (0 where σ is 0). */
+  private static UnitScores distances(List<Probe> probes, KeySpace box, String hook) {
+    Map<String, double[]> sums = new TreeMap<>();
+    Map<String, Integer> counts = new TreeMap<>();
+    for (Probe p : probes) {
+      double[] sum = sums.computeIfAbsent(p.group(), g -> new double[box.mu().length]);
+      counts.merge(p.group(), 1, Integer::sum);
+      for (int j = 0; j < sum.length; j++) {
+        sum[j] += box.sigma()[j] > 0 ? Math.abs(p.key()[j] - box.mu()[j]) / box.sigma()[j] : 0;
+      }
+    }
+    Map<String, float[]> byGroup = new java.util.LinkedHashMap<>();
+    sums.forEach((g, sum) -> {
+      float[] f = new float[sum.length];
+      for (int j = 0; j < f.length; j++) {
+        f[j] = (float) (sum[j] / counts.get(g));
+      }
+      byGroup.put(g, f);
+    });
+    return new UnitScores("ksd_distance_in_sigma", Map.of(hook, byGroup));
   }
 
   /** The fraction of each skill's probe queries inside the box at their last token. */
@@ -136,18 +161,26 @@ public final class KsdStep implements Step {
     return out;
   }
 
-  /** Every example's key at its last token (prompts are left-padded, so the last position is real). */
+  /**
+   * Every example's key at the last token of its query: the prompt of a prompt/response example (the
+   * text up to the answer), else the whole text. Prompts are left-padded, so positions count from the
+   * first real token.
+   */
   private static List<Probe> probes(StepContext context, LanguageModel model, Dataset dataset, String hook) {
     List<Probe> out = new ArrayList<>();
     DatasetLoop.run(context, model, dataset, "ksd probes", batch -> {
       try (NDManager scope = context.backend().newScope(context.device())) {
         NDArray value = model.forward(batch.tokens(), Hooks.none().record(hook), scope).recorded(hook);
-        long p = value.getShape().get(1);
+        long length = value.getShape().get(1);
         int width = (int) value.getShape().get(2);
-        double[] last = value.get(":, " + (p - 1) + ", :").toType(DataType.FLOAT64, false).toDoubleArray();
+        double[] all = value.toType(DataType.FLOAT64, false).toDoubleArray();
         for (int i = 0; i < batch.examples().size(); i++) {
-          String group = batch.examples().get(i).group() == null ? "all" : batch.examples().get(i).group();
-          out.add(new Probe(group, java.util.Arrays.copyOfRange(last, i * width, (i + 1) * width)));
+          var example = batch.examples().get(i);
+          int start = example.responseStart();
+          int last = start > 0 && start < example.length() ? start - 1 : example.length() - 1;
+          long at = (i * length + batch.tokens().firstReal(i) + last) * width;
+          String group = example.group() == null ? "all" : example.group();
+          out.add(new Probe(group, java.util.Arrays.copyOfRange(all, (int) at, (int) at + width)));
         }
       }
     });
