@@ -66,6 +66,15 @@ class UnlearningMethodsIT {
     assertTrue(shown.out().contains("ksd.scores"), shown::toString);
   }
 
+  @Test
+  void anUnknownForgetSkillIsOneClearMessage() throws Exception {
+    Distribution.Result run = Distribution.run(workspace, "run", "workflows/methods/ksd.json", "--set", "model=" + TINY,
+        "--set", "forget=algebra");
+    assertTrue(run.exitCode() != 0, run::toString);
+    assertTrue((run.out() + run.err()).contains("Step ksd: no probe query has skill 'algebra' (the skills are"
+        + " [arithmetic, copy]); give forget one of them, and group_by the dataset's skill field."), run::toString);
+  }
+
   private static JsonObject json(Path file) throws Exception {
     return JsonParser.parseString(Files.readString(file)).getAsJsonObject();
   }
