@@ -98,6 +98,11 @@ final class TinySkillModel implements AutoCloseable {
     }
   }
 
+  /** The repository the model came from (its codec restores models through it). */
+  ModelRepositoryComponent repository() {
+    return repository;
+  }
+
   @Override
   public void close() {
     repository.close();
