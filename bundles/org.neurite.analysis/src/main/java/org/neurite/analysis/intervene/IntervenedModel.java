@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.neurite.api.generate.Generated;
 import org.neurite.api.generate.Generation;
 import org.neurite.api.generate.GenerationHooks;
 import org.neurite.api.generate.GenerationOptions;
@@ -25,15 +26,30 @@ import org.neurite.api.model.TokenBatch;
 public final class IntervenedModel implements LanguageModel {
   private final LanguageModel base;
   private final List<Intervention> interventions;
+  private final List<Abstention> abstentions;
   private final String label;
 
   /**
    * @param label what the interventions are, e.g. {@code targeted} or {@code control(seed 7)}
    */
   public IntervenedModel(LanguageModel base, List<Intervention> interventions, String label) {
+    this(base, interventions, List.of(), label);
+  }
+
+  /**
+   * @param abstentions checked at every decoding step of a generation (forward passes ignore them)
+   * @param label what the interventions are
+   */
+  public IntervenedModel(LanguageModel base, List<Intervention> interventions, List<Abstention> abstentions,
+      String label) {
     this.base = base;
     this.interventions = List.copyOf(interventions);
+    this.abstentions = List.copyOf(abstentions);
     this.label = label;
+  }
+
+  public List<Abstention> abstentions() {
+    return abstentions;
   }
 
   public LanguageModel base() {
@@ -68,7 +84,11 @@ public final class IntervenedModel implements LanguageModel {
     return base.forward(batch, all, scope);
   }
 
-  /** Generation with the interventions applied at every position of every step, before the caller's hooks. */
+  /**
+   * Generation with the interventions applied at every position of every step, before the caller's
+   * hooks, and the abstentions checked at every step (after the interventions); an abstained
+   * sequence answers its abstention's text.
+   */
   @Override
   public Generation generate(List<long[]> prompts, GenerationOptions options, GenerationHooks hooks, NDManager scope) {
     Hooks all = Hooks.none();
@@ -85,7 +105,22 @@ public final class IntervenedModel implements LanguageModel {
     for (TokenSink tokens : hooks.tokenSinks()) {
       combined = combined.tokens(tokens);
     }
-    return base.generate(prompts, options, combined, scope);
+    for (Abstention abstention : abstentions) {
+      combined = combined.sink(org.neurite.api.generate.Positions.ALL, abstention.hook(), abstention.sink());
+    }
+    Generation g = base.generate(prompts, options, combined, scope);
+    if (abstentions.isEmpty()) {
+      return g;
+    }
+    List<Generated> answers = new java.util.ArrayList<>();
+    for (Generated s : g.sequences()) {
+      Generated a = s;
+      for (Abstention abstention : abstentions) {
+        a = abstention.answer(a);
+      }
+      answers.add(a);
+    }
+    return new Generation(answers, g.recorded());
   }
 
   @Override
@@ -124,6 +159,7 @@ public final class IntervenedModel implements LanguageModel {
 
   @Override
   public String toString() {
-    return name() + " [" + interventions.stream().map(Intervention::describe).collect(Collectors.joining("; ")) + "]";
+    return name() + " [" + java.util.stream.Stream.concat(interventions.stream().map(Intervention::describe),
+        abstentions.stream().map(Abstention::toString)).collect(Collectors.joining("; ")) + "]";
   }
 }

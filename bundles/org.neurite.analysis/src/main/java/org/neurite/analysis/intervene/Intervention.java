@@ -62,7 +62,7 @@ public record Intervention(String hook, int[] units, Operation operation, Positi
     }
     NDArray mask = scope.create(positions.mask(batch), new Shape(batch.size(), batch.length(), 1))
         .mul(scope.create(unitMask, new Shape(1, 1, width))).toType(value.getDataType(), false);
-    NDArray changed = operation.apply(value, scope);
+    NDArray changed = operation.apply(value, batch, scope);
     return changed.mul(mask).add(value.mul(mask.neg().add(1)));
   }
 

@@ -7,6 +7,7 @@ import com.google.gson.JsonParser;
 import java.util.ArrayList;
 import java.util.List;
 import org.neurite.analysis.capture.Positions;
+import org.neurite.analysis.intervene.Abstention;
 import org.neurite.analysis.intervene.IntervenedModel;
 import org.neurite.analysis.intervene.Intervention;
 import org.neurite.analysis.intervene.Operation;
@@ -62,6 +63,19 @@ public final class IntervenedModelCodec implements ValueCodec<IntervenedModel> {
       list.add(o);
     }
     form.add("interventions", list);
+    if (!value.abstentions().isEmpty()) {
+      JsonArray boxes = new JsonArray();
+      for (Abstention a : value.abstentions()) {
+        JsonObject o = new JsonObject();
+        o.addProperty("hook", a.hook());
+        o.add("low", doubles(a.low()));
+        o.add("high", doubles(a.high()));
+        o.addProperty("reason", a.reason());
+        o.addProperty("text", a.text());
+        boxes.add(o);
+      }
+      form.add("abstentions", boxes);
+    }
     return form.toString();
   }
 
@@ -79,7 +93,15 @@ public final class IntervenedModelCodec implements ValueCodec<IntervenedModel> {
       interventions.add(new Intervention(o.get("hook").getAsString(), units, operation(o.getAsJsonObject("operation")),
           Positions.parse(o.get("positions").getAsString(), "recorded intervention")));
     }
-    return new IntervenedModel(base, interventions, form.get("label").getAsString());
+    List<Abstention> abstentions = new ArrayList<>();
+    if (form.has("abstentions")) {
+      for (JsonElement e : form.getAsJsonArray("abstentions")) {
+        JsonObject o = e.getAsJsonObject();
+        abstentions.add(new Abstention(o.get("hook").getAsString(), doubles(o.getAsJsonArray("low")),
+            doubles(o.getAsJsonArray("high")), o.get("reason").getAsString(), o.get("text").getAsString()));
+      }
+    }
+    return new IntervenedModel(base, interventions, abstentions, form.get("label").getAsString());
   }
 
   @Override
@@ -109,6 +131,14 @@ public final class IntervenedModelCodec implements ValueCodec<IntervenedModel> {
       o.addProperty("kind", "add");
       o.addProperty("alpha", a.alpha());
       o.add("direction", floats(a.direction()));
+    } else if (op instanceof Operation.Remap r) {
+      o.addProperty("kind", "remap");
+      o.add("mu_retain", doubles(r.muRetain()));
+      o.add("s_retain", doubles(r.sRetain()));
+      o.add("mu_forget", doubles(r.muForget()));
+      o.add("s_forget", doubles(r.sForget()));
+      o.addProperty("seed", r.seed());
+      o.addProperty("one_per_pass", r.onePerPass());
     } else {
       throw new IllegalStateException("a patching intervention carries another input's values and cannot be recorded"
           + " as a workflow value; evaluate it inside the step that made it");
@@ -124,6 +154,9 @@ public final class IntervenedModelCodec implements ValueCodec<IntervenedModel> {
       case "threshold" -> new Operation.Threshold(o.get("threshold").getAsDouble());
       case "mean" -> new Operation.Mean(floats(o.getAsJsonArray("means")));
       case "add" -> new Operation.Add(floats(o.getAsJsonArray("direction")), o.get("alpha").getAsDouble());
+      case "remap" -> new Operation.Remap(doubles(o.getAsJsonArray("mu_retain")), doubles(o.getAsJsonArray("s_retain")),
+          doubles(o.getAsJsonArray("mu_forget")), doubles(o.getAsJsonArray("s_forget")), o.get("seed").getAsLong(),
+          o.get("one_per_pass").getAsBoolean());
       default -> throw new NeuriteException("A recorded intervention has the unknown operation " + o.get("kind")
           + "; it was recorded by a newer Neurite. Run again with --no-cache.");
     };
@@ -135,6 +168,22 @@ public final class IntervenedModelCodec implements ValueCodec<IntervenedModel> {
       array.add(v);
     }
     return array;
+  }
+
+  private static JsonArray doubles(double[] values) {
+    JsonArray array = new JsonArray();
+    for (double v : values) {
+      array.add(v);
+    }
+    return array;
+  }
+
+  private static double[] doubles(JsonArray array) {
+    double[] out = new double[array.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = array.get(i).getAsDouble();
+    }
+    return out;
   }
 
   private static float[] floats(JsonArray array) {
