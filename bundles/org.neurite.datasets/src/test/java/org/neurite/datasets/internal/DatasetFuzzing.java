@@ -24,6 +24,10 @@ final class DatasetFuzzing {
       new Fields("prompt", "", "relation", "id", List.of("fact"), "", "", List.of(), "", "", "answer", "", ""),
       Fields.MATERIALISED);
 
+  /** Every mapping is read as a whole and through a where filter (present, absent, non-text and boolean fields). */
+  static final List<RecordFilter> FILTERS = List.of(RecordFilter.ALL,
+      RecordFilter.parse(List.of("split=eval", "harmful=true|1"), "fuzz"));
+
   private static Path dir;
 
   private DatasetFuzzing() {}
@@ -33,21 +37,31 @@ final class DatasetFuzzing {
     Path file = dir().resolve("data." + format);
     Files.write(file, input);
     for (Fields fields : mappings) {
-      var options = FileDatasetStep.fieldsOption(fields);
-      if (delimiter != null) {
-        options.addProperty("delimiter", delimiter);
+      for (RecordFilter filter : FILTERS) {
+        read(format, delimiter, input, file, fields, filter);
       }
-      FileDataset dataset = new FileDataset("fuzz", format, file, "0".repeat(64), options);
-      FuzzBounds.check(input.length, 256, 16 << 20, file.toString(), () -> {
-        try (Stream<Example> examples = dataset.examples()) {
-          examples.forEach(example -> {
-            if (example.id() == null || example.line() < 1) {
-              throw new AssertionError("an example without id or line: " + example);
-            }
-          });
-        }
-      });
     }
+  }
+
+  private static void read(String format, String delimiter, byte[] input, Path file, Fields fields,
+      RecordFilter filter) {
+    var options = FileDatasetStep.fieldsOption(fields);
+    if (delimiter != null) {
+      options.addProperty("delimiter", delimiter);
+    }
+    if (!filter.keepsAll()) {
+      options.add("where", filter.toJson());
+    }
+    FileDataset dataset = new FileDataset("fuzz", format, file, "0".repeat(64), options);
+    FuzzBounds.check(input.length, 256, 16 << 20, file.toString(), () -> {
+      try (Stream<Example> examples = dataset.examples()) {
+        examples.forEach(example -> {
+          if (example.id() == null || example.line() < 1) {
+            throw new AssertionError("an example without id or line: " + example);
+          }
+        });
+      }
+    });
   }
 
   private static synchronized Path dir() {
