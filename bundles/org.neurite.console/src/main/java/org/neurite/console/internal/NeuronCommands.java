@@ -1,7 +1,5 @@
 package org.neurite.console.internal;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +14,7 @@ import org.neurite.api.provenance.RunDetail;
 import org.neurite.api.provenance.StepOutput;
 import org.neurite.api.provenance.StepRecord;
 import org.neurite.api.workspace.Workspace;
+import org.neurite.support.files.StoredOutputs;
 import org.neurite.support.units.NeuronSetFiles;
 import org.neurite.support.units.UnitScoresFiles;
 import org.osgi.service.component.annotations.Activate;
@@ -71,7 +70,7 @@ public final class NeuronCommands {
     for (StepRecord step : detail.steps()) {
       for (StepOutput output : step.outputs()) {
         types.add(step.start().stepId() + "." + output.name() + " (" + output.type() + ")");
-        String stored = storedPath(output);
+        String stored = StoredOutputs.path(output);
         if ((output.type().equals(SET_TYPE) || output.type().equals(SCORES_TYPE)) && stored != null) {
           Path file = workspace.runs().resolve(stored);
           String source = step.start().stepId() + "." + output.name();
@@ -89,18 +88,6 @@ public final class NeuronCommands {
     return summaries;
   }
 
-  /** The file holding a recorded value, relative to runs/: its artifact, or the path in its persisted form. */
-  private static String storedPath(StepOutput output) {
-    if (output.artifactPath() != null) {
-      return output.artifactPath();
-    }
-    if (output.valueJson() == null) {
-      return null;
-    }
-    JsonElement form = JsonParser.parseString(output.valueJson());
-    return form.isJsonObject() && form.getAsJsonObject().has("path")
-        ? form.getAsJsonObject().get("path").getAsString() : null;
-  }
 
   private NeuronTables.Summary ofFile(String subject, int top) {
     Path file = workspace.find(subject).orElseGet(() -> workspace.existing(subject, "neuron set or unit-scores file",

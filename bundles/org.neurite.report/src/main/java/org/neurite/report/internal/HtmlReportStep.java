@@ -40,7 +40,6 @@ public final class HtmlReportStep implements Step {
       .build();
 
   private final ProvenanceStore store;
-  private final ChartLibrary library = ChartLibrary.echarts();
 
   @Activate
   public HtmlReportStep(@Reference ProvenanceStore store) {
@@ -58,6 +57,8 @@ public final class HtmlReportStep implements Step {
         .orElseThrow(() -> new NeuriteException("run " + context.runId() + " is not in the provenance store"));
     List<String> only = strings(context.param("steps", List.class));
     RunContent content = RunContent.of(detail, context.workspace().runs(), context.stepId(), only);
+    // read when a report is written, not when the step is registered: Neurite starts without the 1 MB script
+    ChartLibrary library = ChartLibrary.echarts();
     String html = HtmlReport.render(context.param("title", String.class), detail, content, library, Instant.now());
     Path file = context.artifacts().write("report.html", "report",
         tmp -> Files.writeString(tmp, html, StandardCharsets.UTF_8));

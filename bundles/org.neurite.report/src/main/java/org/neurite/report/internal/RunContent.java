@@ -21,6 +21,7 @@ import org.neurite.api.provenance.Metric;
 import org.neurite.api.provenance.RunDetail;
 import org.neurite.api.provenance.StepOutput;
 import org.neurite.api.provenance.StepRecord;
+import org.neurite.support.files.StoredOutputs;
 import org.neurite.support.units.NeuronSetFiles;
 
 /**
@@ -105,7 +106,7 @@ record RunContent(
         continue;
       }
       for (StepOutput out : s.outputs()) {
-        String stored = storedPath(out);
+        String stored = StoredOutputs.path(out);
         if (stored == null) {
           continue;
         }
@@ -138,18 +139,6 @@ record RunContent(
     return new RunContent(steps, sets, ablations, series, tables);
   }
 
-  /** The file holding a recorded value, relative to runs/: its artifact, or the path in its persisted form. */
-  private static String storedPath(StepOutput output) {
-    if (output.artifactPath() != null) {
-      return output.artifactPath();
-    }
-    if (output.valueJson() == null) {
-      return null;
-    }
-    JsonElement form = JsonParser.parseString(output.valueJson());
-    return form.isJsonObject() && form.getAsJsonObject().has("path")
-        ? form.getAsJsonObject().get("path").getAsString() : null;
-  }
 
   private static NeuronCounts counts(String stepId, String output, String path, NeuronSet set) {
     List<String> groups = set.groups();

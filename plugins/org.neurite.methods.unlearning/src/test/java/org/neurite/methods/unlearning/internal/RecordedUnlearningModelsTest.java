@@ -32,21 +32,21 @@ import org.neurite.models.internal.steps.ModelCodec;
 class RecordedUnlearningModelsTest {
   @TempDir Path dir;
 
-  /** Models are recorded inline (no files); restoring needs only the device. */
+  /** Models are recorded inline: the codec may ask for the device only, and any use of files fails the test. */
   private static final ValueFiles INLINE = new ValueFiles() {
     @Override
     public StoredFile write(String fileName, String kind, ArtifactWriter writer) {
-      throw new UnsupportedOperationException("an intervened model is recorded inline");
+      throw new AssertionError("the codec used ValueFiles.write; an intervened model must be recorded inline");
     }
 
     @Override
     public Path read(StoredFile file) {
-      throw new UnsupportedOperationException("an intervened model is recorded inline");
+      throw new AssertionError("the codec used ValueFiles.read; an intervened model must be recorded inline");
     }
 
     @Override
     public Workspace workspace() {
-      throw new UnsupportedOperationException("an intervened model is recorded inline");
+      throw new AssertionError("the codec used ValueFiles.workspace; an intervened model must be recorded inline");
     }
 
     @Override
